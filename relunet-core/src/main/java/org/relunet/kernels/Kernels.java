@@ -1,0 +1,145 @@
+package org.relunet.kernels;
+
+/**
+ * The numeric kernels every layer is built on. {@link ScalarKernels} is the specification and the
+ * test oracle; {@code VectorKernels} (the only code that touches {@code jdk.incubator.vector}) must
+ * equal it within rounding. {@link KernelProvider} picks one at start-up.
+ *
+ * <p>Dimension legend used in every kernel file:
+ * <pre>
+ *   M, N, K   GEMM: C(M,N) = op(A)(M,K) * op(B)(K,N)
+ *   B         batch (number of images)
+ *   C         channels, H, W height and width, KH, KW kernel size, OH, OW output size
+ *   P         planes (B*C) for pooling, R rows and L columns for row-wise operations
+ * </pre>
+ * All arrays are row-major. Methods whose name says "add" or whose doc says "adds into" accumulate;
+ * all others overwrite their output. Implementations may use several threads internally
+ * ({@link Parallel#threads()}), but must give the same bits for the same thread count.
+ */
+public interface Kernels {
+
+    /** A short name such as {@code scalar} or {@code vector(512-bit)}. */
+    String name();
+
+    // ---------------------------------------------------------------- GEMM
+
+    /**
+     * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, as in BLAS sgemm.
+     * op(A) is (M, K): A is stored (M, K) with leading dimension lda, or (K, M) when transA.
+     * op(B) is (K, N): B is stored (K, N) with leading dimension ldb, or (N, K) when transB.
+     * C is (M, N) with leading dimension ldc. With {@code beta == 0} C is not read (NaN in C is ignored).
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    // ---------------------------------------------------------------- convolution
+
+    /**
+     * Batched im2col: images x (B, C, H, W) to columns col (C*KH*KW, B*OH*OW), where
+     * col[(c*KH + i)*KW + j][(b*OH + oh)*OW + ow] = x[b][c][oh*stride + i - pad][ow*stride + j - pad]
+     * (0 outside the image). OH = (H + 2*pad - KH) / stride + 1, likewise OW.
+     */
+    void im2col(float[] x, int batch, int channels, int height, int width,
+                int kernelH, int kernelW, int stride, int pad, float[] col);
+
+    /** The adjoint of {@link #im2col}: adds every column entry back into dx (B, C, H, W). */
+    void col2im(float[] col, int batch, int channels, int height, int width,
+                int kernelH, int kernelW, int stride, int pad, float[] dx);
+
+    // ---------------------------------------------------------------- pooling
+
+    /**
+     * Max pooling of P = B*C planes of (H, W) with a square window and stride, no padding.
+     * out is (P, OH, OW); argmax[i] receives the flat index into x of the winner of out[i]
+     * (the first maximum in row-major window order), the "switch" that backward needs.
+     */
+    void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
+                        float[] out, int[] argmax);
+
+    /** Routes each dOut[i] to dIn[argmax[i]], adding; dIn must be zeroed by the caller. */
+    void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn);
+
+    // ---------------------------------------------------------------- element-wise activations
+    // Forward: y = f(x). Backward: dIn = f'(x) * dOut, given x and/or y = f(x).
+
+    /** y = max(0, x). */
+    void relu(float[] x, float[] y, int n);
+
+    /** dIn = dOut where x > 0, else 0 (the derivative at exactly 0 is taken as 0). */
+    void reluBackward(float[] x, float[] dOut, float[] dIn, int n);
+
+    /** y = x for x > 0, slope * x otherwise. */
+    void leakyRelu(float slope, float[] x, float[] y, int n);
+
+    /** dIn = dOut for x > 0, slope * dOut otherwise. */
+    void leakyReluBackward(float slope, float[] x, float[] dOut, float[] dIn, int n);
+
+    /** y = x for x > 0, alpha * (exp(x) - 1) otherwise. */
+    void elu(float alpha, float[] x, float[] y, int n);
+
+    /** dIn = dOut for x > 0, (y + alpha) * dOut otherwise. */
+    void eluBackward(float alpha, float[] x, float[] y, float[] dOut, float[] dIn, int n);
+
+    /** y = 1 / (1 + exp(-x)). */
+    void sigmoid(float[] x, float[] y, int n);
+
+    /** dIn = y * (1 - y) * dOut. */
+    void sigmoidBackward(float[] y, float[] dOut, float[] dIn, int n);
+
+    /** y = tanh(x). */
+    void tanh(float[] x, float[] y, int n);
+
+    /** dIn = (1 - y^2) * dOut. */
+    void tanhBackward(float[] y, float[] dOut, float[] dIn, int n);
+
+    /** GELU, tanh form: y = x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))). */
+    void gelu(float[] x, float[] y, int n);
+
+    /** dIn = GELU'(x) * dOut (derivative of the tanh form). */
+    void geluBackward(float[] x, float[] dOut, float[] dIn, int n);
+
+    /** SiLU (swish): y = x * sigmoid(x). */
+    void silu(float[] x, float[] y, int n);
+
+    /** dIn = (s + x s (1 - s)) * dOut with s = sigmoid(x). */
+    void siluBackward(float[] x, float[] dOut, float[] dIn, int n);
+
+    /** Softplus: y = log(1 + exp(x)), computed stably as max(x, 0) + log1p(exp(-|x|)). */
+    void softplus(float[] x, float[] y, int n);
+
+    /** dIn = sigmoid(x) * dOut. */
+    void softplusBackward(float[] x, float[] dOut, float[] dIn, int n);
+
+    // ---------------------------------------------------------------- rows, bias, reductions
+
+    /** Row softmax: each of R rows of L logits, out = exp(x - max) / sum(exp(x - max)). */
+    void softmaxRows(float[] x, int rows, int cols, float[] out);
+
+    /**
+     * Convolution output layout: cols (C, B*S) plus bias[c] to out (B, C, S), S = OH*OW:
+     * out[b][c][s] = cols[c][b*S + s] + bias[c].
+     */
+    void scatterChannels(float[] cols, int batch, int channels, int spatial, float[] bias, float[] out);
+
+    /** The inverse permutation of {@link #scatterChannels} without bias: x (B, C, S) to cols (C, B*S). */
+    void gatherChannels(float[] x, int batch, int channels, int spatial, float[] cols);
+
+    /** x (R, L): x[r][j] += bias[j]. */
+    void addRowVector(float[] x, int rows, int cols, float[] bias);
+
+    /** sums (L) += column sums of x (R, L): the bias gradient of a dense layer. */
+    void addColumnSums(float[] x, int rows, int cols, float[] sums);
+
+    /** sums (R) += row sums of x (R, L): the bias gradient of a convolution in (C, B*S) layout. */
+    void addRowSums(float[] x, int rows, int cols, float[] sums);
+
+    /** y = alpha * x + y over n elements. */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** Dot product of n elements, accumulated in float. */
+    float dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** Sum of n elements. */
+    float sum(float[] x, int off, int n);
+}

@@ -1,0 +1,300 @@
+package org.relunet.kernels;
+
+/**
+ * The reference implementation of {@link Kernels}: plain loops, written to be read, and the
+ * oracle every faster kernel is tested against. Legend: see {@link Kernels}.
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override public String name() { return "scalar"; }
+
+    // ---------------------------------------------------------------- GEMM
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        // C(M,N): scale first, then accumulate rank-1 updates in i-p-j order so the inner loop
+        // runs along a row of C and (for !transB) a row of B.
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                for (int j = 0; j < n; j++) c[ci + j] = 0f;
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c[ci + j] *= beta;
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                if (!transB) {
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                } else {
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bOff + j * ldb + p];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public void im2col(float[] x, int batch, int channels, int height, int width,
+                       int kernelH, int kernelW, int stride, int pad, float[] col) {
+        int outH = (height + 2 * pad - kernelH) / stride + 1;
+        int outW = (width + 2 * pad - kernelW) / stride + 1;
+        int spatial = outH * outW;
+        int colCols = batch * spatial;                        // col is (C*KH*KW, B*OH*OW)
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int row = ((c * kernelH + i) * kernelW + j) * colCols;
+                    for (int b = 0; b < batch; b++) {
+                        int plane = (b * channels + c) * height * width;   // x is (B, C, H, W)
+                        int dst = row + b * spatial;
+                        for (int oh = 0; oh < outH; oh++) {
+                            int ih = oh * stride + i - pad;
+                            for (int ow = 0; ow < outW; ow++) {
+                                int iw = ow * stride + j - pad;
+                                boolean inside = ih >= 0 && ih < height && iw >= 0 && iw < width;
+                                col[dst + oh * outW + ow] = inside ? x[plane + ih * width + iw] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void col2im(float[] col, int batch, int channels, int height, int width,
+                       int kernelH, int kernelW, int stride, int pad, float[] dx) {
+        int outH = (height + 2 * pad - kernelH) / stride + 1;
+        int outW = (width + 2 * pad - kernelW) / stride + 1;
+        int spatial = outH * outW;
+        int colCols = batch * spatial;
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < kernelH; i++) {
+                for (int j = 0; j < kernelW; j++) {
+                    int row = ((c * kernelH + i) * kernelW + j) * colCols;
+                    for (int b = 0; b < batch; b++) {
+                        int plane = (b * channels + c) * height * width;
+                        int src = row + b * spatial;
+                        for (int oh = 0; oh < outH; oh++) {
+                            int ih = oh * stride + i - pad;
+                            if (ih < 0 || ih >= height) continue;
+                            for (int ow = 0; ow < outW; ow++) {
+                                int iw = ow * stride + j - pad;
+                                if (iw < 0 || iw >= width) continue;
+                                dx[plane + ih * width + iw] += col[src + oh * outW + ow];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
+                               float[] out, int[] argmax) {
+        int outH = (height - window) / stride + 1;
+        int outW = (width - window) / stride + 1;
+        for (int p = 0; p < planes; p++) {
+            int plane = p * height * width;
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    int best = plane + (oh * stride) * width + ow * stride;
+                    float bestValue = x[best];
+                    for (int i = 0; i < window; i++) {
+                        for (int j = 0; j < window; j++) {
+                            int idx = plane + (oh * stride + i) * width + ow * stride + j;
+                            // strict > keeps the first maximum; NaN never wins, like max-pool in most frameworks
+                            if (x[idx] > bestValue) {
+                                bestValue = x[idx];
+                                best = idx;
+                            }
+                        }
+                    }
+                    int o = (p * outH + oh) * outW + ow;
+                    out[o] = bestValue;
+                    argmax[o] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn) {
+        for (int i = 0; i < count; i++) dIn[argmax[i]] += dOut[i];
+    }
+
+    // ---------------------------------------------------------------- element-wise activations
+
+    @Override public void relu(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = Math.max(0f, x[i]);
+    }
+
+    @Override public void reluBackward(float[] x, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = x[i] > 0f ? dOut[i] : 0f;
+    }
+
+    @Override public void leakyRelu(float slope, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = x[i] > 0f ? x[i] : slope * x[i];
+    }
+
+    @Override public void leakyReluBackward(float slope, float[] x, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = x[i] > 0f ? dOut[i] : slope * dOut[i];
+    }
+
+    @Override public void elu(float alpha, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = x[i] > 0f ? x[i] : alpha * (float) Math.expm1(x[i]);
+    }
+
+    @Override public void eluBackward(float alpha, float[] x, float[] y, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = x[i] > 0f ? dOut[i] : (y[i] + alpha) * dOut[i];
+    }
+
+    @Override public void sigmoid(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = sigmoid(x[i]);
+    }
+
+    @Override public void sigmoidBackward(float[] y, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = y[i] * (1f - y[i]) * dOut[i];
+    }
+
+    @Override public void tanh(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]);
+    }
+
+    @Override public void tanhBackward(float[] y, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = (1f - y[i] * y[i]) * dOut[i];
+    }
+
+    /** sqrt(2 / pi), the constant of the tanh form of GELU (Hendrycks and Gimpel 2016). */
+    static final float GELU_C = 0.7978845608028654f;
+    static final float GELU_A = 0.044715f;
+
+    @Override public void gelu(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float t = (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v));
+            y[i] = 0.5f * v * (1f + t);
+        }
+    }
+
+    @Override public void geluBackward(float[] x, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            float t = (float) Math.tanh(GELU_C * (v + GELU_A * v * v * v));
+            // d/dx [x/2 (1 + t(u))] = (1 + t)/2 + x/2 (1 - t^2) u',  u' = c (1 + 3 a x^2)
+            float du = GELU_C * (1f + 3f * GELU_A * v * v);
+            dIn[i] = (0.5f * (1f + t) + 0.5f * v * (1f - t * t) * du) * dOut[i];
+        }
+    }
+
+    @Override public void silu(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = x[i] * sigmoid(x[i]);
+    }
+
+    @Override public void siluBackward(float[] x, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = sigmoid(x[i]);
+            dIn[i] = (s + x[i] * s * (1f - s)) * dOut[i];
+        }
+    }
+
+    @Override public void softplus(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f) + (float) Math.log1p(Math.exp(-Math.abs(x[i])));
+    }
+
+    @Override public void softplusBackward(float[] x, float[] dOut, float[] dIn, int n) {
+        for (int i = 0; i < n; i++) dIn[i] = sigmoid(x[i]) * dOut[i];
+    }
+
+    /** 1 / (1 + e^-x), without overflow for large |x|. */
+    static float sigmoid(float x) {
+        if (x >= 0f) return (float) (1.0 / (1.0 + Math.exp(-x)));
+        double e = Math.exp(x);
+        return (float) (e / (1.0 + e));
+    }
+
+    // ---------------------------------------------------------------- rows, bias, reductions
+
+    @Override public void softmaxRows(float[] x, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) max = Math.max(max, x[o + j]);
+            float sum = 0f;
+            for (int j = 0; j < cols; j++) {
+                float e = (float) Math.exp(x[o + j] - max);
+                out[o + j] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int j = 0; j < cols; j++) out[o + j] *= inv;
+        }
+    }
+
+    @Override public void scatterChannels(float[] cols, int batch, int channels, int spatial, float[] bias, float[] out) {
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < channels; c++) {
+                int src = c * batch * spatial + b * spatial;
+                int dst = (b * channels + c) * spatial;
+                float bc = bias == null ? 0f : bias[c];
+                for (int s = 0; s < spatial; s++) out[dst + s] = cols[src + s] + bc;
+            }
+        }
+    }
+
+    @Override public void gatherChannels(float[] x, int batch, int channels, int spatial, float[] cols) {
+        for (int b = 0; b < batch; b++) {
+            for (int c = 0; c < channels; c++) {
+                int src = (b * channels + c) * spatial;
+                int dst = c * batch * spatial + b * spatial;
+                System.arraycopy(x, src, cols, dst, spatial);
+            }
+        }
+    }
+
+    @Override public void addRowVector(float[] x, int rows, int cols, float[] bias) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) x[o + j] += bias[j];
+        }
+    }
+
+    @Override public void addColumnSums(float[] x, int rows, int cols, float[] sums) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) sums[j] += x[o + j];
+        }
+    }
+
+    @Override public void addRowSums(float[] x, int rows, int cols, float[] sums) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float s = 0f;
+            for (int j = 0; j < cols; j++) s += x[o + j];
+            sums[r] += s;
+        }
+    }
+
+    @Override public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        for (int i = 0; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override public float sum(float[] x, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s += x[off + i];
+        return s;
+    }
+}
