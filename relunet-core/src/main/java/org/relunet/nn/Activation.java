@@ -1,0 +1,47 @@
+package org.relunet.nn;
+
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Kernels;
+import org.relunet.nn.activation.ActivationFunction;
+import org.relunet.tensor.Shape;
+import org.relunet.tensor.Tensor;
+
+/**
+ * An element-wise activation y = f(x) over any shape; dIn = f'(x) * dOut. Keeps its input and
+ * output for backward (ReLU needs x, sigmoid and tanh need y).
+ */
+public final class Activation implements Layer {
+    private final LayerSpec.ActivationSpec spec;
+    private final Shape shape;
+    private final Kernels kernels = KernelProvider.kernels();
+    private Tensor input;    // (N, ...) the previous layer's output, kept for backward
+    private Tensor output;   // (N, ...)
+    private Tensor dIn;      // (N, ...)
+
+    Activation(LayerSpec.ActivationSpec spec, Shape shape) {
+        this.spec = spec;
+        this.shape = shape;
+    }
+
+    public ActivationFunction function() { return spec.function(); }
+
+    @Override public LayerSpec spec() { return spec; }
+    @Override public Shape inputShape() { return shape; }
+    @Override public Shape outputShape() { return shape; }
+    @Override public long flopsPerSample() { return (long) shape.size() * spec.function().flopsPerElement(); }
+
+    @Override public Tensor forward(Tensor x, boolean training) {
+        input = x;
+        if (output == null || output.size() != x.size()) {
+            output = Tensor.zeros(x.shape());
+            dIn = Tensor.zeros(x.shape());
+        }
+        spec.function().forward(kernels, x.data, output.data, x.size());
+        return output;
+    }
+
+    @Override public Tensor backward(Tensor dOut) {
+        spec.function().backward(kernels, input.data, output.data, dOut.data, dIn.data, dOut.size());
+        return dIn;
+    }
+}
