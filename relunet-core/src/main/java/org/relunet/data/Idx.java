@@ -37,7 +37,8 @@ import org.relunet.tensor.Tensor;
  * <p>The reader checks everything the header promises against what the file holds: the two zero
  * bytes, the type byte, the dimension count, positive dimensions, the payload length (truncation)
  * and that nothing follows it (trailing bytes). Every failure is a {@link DataException} naming the
- * file, the problem and a fix.
+ * file, the problem and a fix. The stream readers read to the end of the stream, to see trailing
+ * bytes, and leave closing it to the caller.
  */
 public final class Idx {
     /** The element type byte for unsigned bytes. */
