@@ -33,11 +33,12 @@ final class VectorGemm {
     static final int MR = 8;
     static final int NR = 2 * L;
     /** Largest K block of the panel path: a B strip of KC x NR floats stays in L1/L2. */
-    static final int KC = 384;
+    static final int KC = Integer.getInteger("relunet.gemm.kc", 384);
     /** Largest M block: the packed A block (MC x KC) stays in L2. */
-    static final int MC = 256;
+    static final int MC = Integer.getInteger("relunet.gemm.mc", 256);
     /** Largest N block of packed B. */
-    static final int NC = 2048;
+    static final int NC = Integer.getInteger("relunet.gemm.nc", 2048);
+    static final int PACK_B_MIN_M = Integer.getInteger("relunet.gemm.packBMinM", 1 << 30);
 
     private VectorGemm() {}
 
@@ -136,6 +137,7 @@ final class VectorGemm {
                                    float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
+        boolean packB = !transB && (i1 - i0) >= PACK_B_MIN_M;
         int kc = kBlock(k, KC);
         int mc = Math.min(MC, ((i1 - i0) + MR - 1) / MR * MR);
         float[] ap = ws.aPack(mc * kc);
@@ -150,11 +152,12 @@ final class VectorGemm {
                 for (int jc = j0; jc < j1; jc += ncMax) {
                     int nb = Math.min(ncMax, j1 - jc);
                     if (transB) packBTransposed(b, bOff, ldb, jc, nb, p0, kb, bp);
+                    else if (packB) for (int jr = 0; jr < nb; jr += NR) packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, Math.min(NR, nb - jr), kb, bp, jr * kb);
                     for (int jr = 0; jr < nb; jr += NR) {
                         int nr = Math.min(NR, nb - jr);
                         float[] bs;
                         int bsOff, bsStride;
-                        if (transB) {
+                        if (transB || packB) {
                             bs = bp;
                             bsOff = jr * kb;
                             bsStride = NR;
@@ -163,7 +166,7 @@ final class VectorGemm {
                             bsOff = bOff + p0 * ldb + jc + jr;
                             bsStride = ldb;
                         } else {                              // ragged right edge: pad one strip
-                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp);
+                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp, 0);
                             bs = bp;
                             bsOff = 0;
                             bsStride = NR;
@@ -234,9 +237,9 @@ final class VectorGemm {
     }
 
     /** Copies a strip of nr < NR columns and kb rows of B stored (K, N) into bp, zero padded to NR. */
-    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp) {
+    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp, int dOff) {
         for (int p = 0; p < kb; p++) {
-            int s = src + p * ldb, d = p * NR;
+            int s = src + p * ldb, d = dOff + p * NR;
             for (int j = 0; j < nr; j++) bp[d + j] = b[s + j];
             for (int j = nr; j < NR; j++) bp[d + j] = 0f;
         }
@@ -257,7 +260,7 @@ final class VectorGemm {
      * The 8 x NR micro-kernel: C[0:8, 0:NR] = sum_p ap[p*8 + r] * B[p][0:NR] + beta * C
      * (beta == 0: C is not read). B row p starts at b[bOff + p*ldb].
      */
-    private static void kernel(int kb, float[] ap, int aOff, float[] b, int bOff, int ldb,
+    static void kernel(int kb, float[] ap, int aOff, float[] b, int bOff, int ldb,
                                float[] c, int cOff, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -289,28 +292,44 @@ final class VectorGemm {
             av = FloatVector.broadcast(S, ap[ai + 7]);
             c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
-        store(c00, c01, c, cOff, beta);
-        store(c10, c11, c, cOff + ldc, beta);
-        store(c20, c21, c, cOff + 2 * ldc, beta);
-        store(c30, c31, c, cOff + 3 * ldc, beta);
-        store(c40, c41, c, cOff + 4 * ldc, beta);
-        store(c50, c51, c, cOff + 5 * ldc, beta);
-        store(c60, c61, c, cOff + 6 * ldc, beta);
-        store(c70, c71, c, cOff + 7 * ldc, beta);
-    }
-
-    /** One row of the tile: C = acc, C + acc or beta * C + acc. */
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int off, float beta) {
+        // The epilogue is written out: a helper taking vectors fails to inline in a method this
+        // size (NodeCountInliningCutoff), and the accumulators would then be boxed.
+        int o = cOff;
         if (beta == 0f) {
-            v0.intoArray(c, off);
-            v1.intoArray(c, off + L);
-        } else if (beta == 1f) {
-            v0.add(FloatVector.fromArray(S, c, off)).intoArray(c, off);
-            v1.add(FloatVector.fromArray(S, c, off + L)).intoArray(c, off + L);
+            c00.intoArray(c, o); c01.intoArray(c, o + L); o += ldc;
+            c10.intoArray(c, o); c11.intoArray(c, o + L); o += ldc;
+            c20.intoArray(c, o); c21.intoArray(c, o + L); o += ldc;
+            c30.intoArray(c, o); c31.intoArray(c, o + L); o += ldc;
+            c40.intoArray(c, o); c41.intoArray(c, o + L); o += ldc;
+            c50.intoArray(c, o); c51.intoArray(c, o + L); o += ldc;
+            c60.intoArray(c, o); c61.intoArray(c, o + L); o += ldc;
+            c70.intoArray(c, o); c71.intoArray(c, o + L);
         } else {
+            // fma(C, beta, acc): with beta == 1 this is C + acc, rounded once, as an add would be
             FloatVector vb = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, off).fma(vb, v0).intoArray(c, off);
-            FloatVector.fromArray(S, c, off + L).fma(vb, v1).intoArray(c, off + L);
+            FloatVector.fromArray(S, c, o).fma(vb, c00).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c01).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c10).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c11).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c20).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c21).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c30).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c31).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c40).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c41).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c50).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c51).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c60).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c61).intoArray(c, o + L);
+            o += ldc;
+            FloatVector.fromArray(S, c, o).fma(vb, c70).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).fma(vb, c71).intoArray(c, o + L);
         }
     }
 
