@@ -17,9 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *     more than a third of the time, issue 4), or from a k-major packed copy when B is stored
  *     (N, K). The 8 x NR register tile holds 16 accumulators; each k step is 2 vector loads of B,
  *     8 broadcasts of A and 16 FMAs.
- * <li><b>Dot path</b> for A (M, K) times B stored (N, K) with small N or long K (the FC read-out
- *     N = 10, a convolution's weight gradient K = B*OH*OW): both operands are rows contiguous
- *     in K, so a 4 x 3 tile of dot products needs no packing at all.
+ * <li><b>Dot path</b> for A (M, K) times B stored (N, K) with N narrower than a tile and a long K
+ *     (the FC read-out 64x10x3136, the first convolution's weight gradient 32x25x50176): both
+ *     operands are rows contiguous in K, so a 4 x 3 tile of dot products needs no packing.
  * </ul>
  * Work is split along N (where the work is for the convolution shapes), or along M when N is
  * too narrow to give every thread a strip; packing buffers are per thread and grow to a high
@@ -33,12 +33,11 @@ final class VectorGemm {
     static final int MR = 8;
     static final int NR = 2 * L;
     /** Largest K block of the panel path: a B strip of KC x NR floats stays in L1/L2. */
-    static final int KC = Integer.getInteger("relunet.gemm.kc", 384);
+    static final int KC = 384;
     /** Largest M block: the packed A block (MC x KC) stays in L2. */
-    static final int MC = Integer.getInteger("relunet.gemm.mc", 256);
-    /** Largest N block of packed B. */
-    static final int NC = Integer.getInteger("relunet.gemm.nc", 2048);
-    static final int PACK_B_MIN_M = Integer.getInteger("relunet.gemm.packBMinM", 1 << 30);
+    static final int MC = 256;
+    /** Largest N block of packed B (B stored (N, K)): KC x NC floats, 3 MB, stay in L3. */
+    static final int NC = 2048;
 
     private VectorGemm() {}
 
@@ -77,9 +76,12 @@ final class VectorGemm {
         }
     }
 
-    /** Dot products win when N is narrower than a register tile or packing B^T would cost too much. */
+    /** Dot products win when N is narrower than a register tile and K is long enough to amortise the lane sums. */
     static boolean useDotPath(int m, int n, int k) {
-        return n < NR || (m <= 128 && k >= 2048);
+        // Measured: for 64x10x3136 and 32x25x50176 dot products are ~2x faster than a padded
+        // panel; for 64x800x12544 packing B^T and the panel path win ~1.8x; for 128x10x256 the
+        // short K makes the dot tiles' lane sums dominate and the padded panel wins ~2x.
+        return n < NR && k >= 1024;
     }
 
     /** C = beta * C (beta == 0 writes zeros, ignoring NaN in C). */
@@ -132,32 +134,34 @@ final class VectorGemm {
         });
     }
 
-    /** C[i0:i1, j0:j1] with the loop nest K block, M block (pack A), N block (pack B if stored (N,K)), strip, panel. */
+    /**
+     * C[i0:i1, j0:j1] with the loop nest: K block; N block (pack B when stored (N, K)); M block
+     * (pack A); strip of NR columns; panel of MR rows.
+     */
     private static void panelRange(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                    float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
-        boolean packB = !transB && (i1 - i0) >= PACK_B_MIN_M;
         int kc = kBlock(k, KC);
         int mc = Math.min(MC, ((i1 - i0) + MR - 1) / MR * MR);
         float[] ap = ws.aPack(mc * kc);
-        int ncMax = Math.min(NC, (j1 - j0 + NR - 1) / NR * NR);
-        float[] bp = ws.bPack(ncMax * kc);
+        int width = (j1 - j0 + NR - 1) / NR * NR;
+        int nc = transB ? Math.min(NC, width) : width;       // B read in place needs no N blocks
+        float[] bp = ws.bPack((transB ? nc : NR) * kc);
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kb = Math.min(kc, k - p0);
             float betaHere = p0 == 0 ? beta : 1f;           // later K blocks add to C
-            for (int ic = i0; ic < i1; ic += mc) {
-                int mb = Math.min(mc, i1 - ic);
-                packA(transA, a, aOff, lda, ic, mb, p0, kb, alpha, ap);
-                for (int jc = j0; jc < j1; jc += ncMax) {
-                    int nb = Math.min(ncMax, j1 - jc);
-                    if (transB) packBTransposed(b, bOff, ldb, jc, nb, p0, kb, bp);
-                    else if (packB) for (int jr = 0; jr < nb; jr += NR) packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, Math.min(NR, nb - jr), kb, bp, jr * kb);
+            for (int jc = j0; jc < j1; jc += nc) {
+                int nb = Math.min(nc, j1 - jc);
+                if (transB) packBTransposed(b, bOff, ldb, jc, nb, p0, kb, bp);
+                for (int ic = i0; ic < i1; ic += mc) {
+                    int mb = Math.min(mc, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mb, p0, kb, alpha, ap);
                     for (int jr = 0; jr < nb; jr += NR) {
                         int nr = Math.min(NR, nb - jr);
                         float[] bs;
                         int bsOff, bsStride;
-                        if (transB || packB) {
+                        if (transB) {
                             bs = bp;
                             bsOff = jr * kb;
                             bsStride = NR;
@@ -166,7 +170,7 @@ final class VectorGemm {
                             bsOff = bOff + p0 * ldb + jc + jr;
                             bsStride = ldb;
                         } else {                              // ragged right edge: pad one strip
-                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp, 0);
+                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp);
                             bs = bp;
                             bsOff = 0;
                             bsStride = NR;
@@ -237,9 +241,9 @@ final class VectorGemm {
     }
 
     /** Copies a strip of nr < NR columns and kb rows of B stored (K, N) into bp, zero padded to NR. */
-    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp, int dOff) {
+    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp) {
         for (int p = 0; p < kb; p++) {
-            int s = src + p * ldb, d = dOff + p * NR;
+            int s = src + p * ldb, d = p * NR;
             for (int j = 0; j < nr; j++) bp[d + j] = b[s + j];
             for (int j = nr; j < NR; j++) bp[d + j] = 0f;
         }
