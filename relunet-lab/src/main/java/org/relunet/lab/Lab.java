@@ -14,6 +14,10 @@ import org.relunet.kernels.KernelProvider;
 import org.relunet.kernels.Parallel;
 import org.relunet.lab.experiments.E1Shapes;
 import org.relunet.lab.experiments.E2Composition;
+import org.relunet.lab.experiments.E3LearningSpeed;
+import org.relunet.lab.experiments.E4Depth;
+import org.relunet.lab.experiments.E5DeadUnits;
+import org.relunet.lab.experiments.E6SoftmaxPlacement;
 import org.relunet.lab.report.ReportWriter;
 
 /**
@@ -31,7 +35,8 @@ public final class Lab {
 
     /** Every experiment, in report order. A new experiment is one class and one line here. */
     public static List<Experiment> experiments() {
-        return List.of(new E1Shapes(), new E2Composition());
+        return List.of(new E1Shapes(), new E2Composition(), new E3LearningSpeed(), new E4Depth(), new E5DeadUnits(),
+                new E6SoftmaxPlacement());
     }
 
     /** The experiments {@code only} names (all when empty), in report order. */
