@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorConv}. Each method must equal the method of the same name in {@link ScalarKernels}
  * within rounding (the parity tests check element by element). Every loop is a vector body up to
  * {@code S.loopBound(n)} and a scalar tail, at whatever width the CPU prefers (256 bits or more).
+ * exp, tanh and log1p come from {@link VectorMath}, not {@code lanewise(EXP)}, whose bits changed
+ * once C2 compiled the caller.
  *
  * <p>Loaded by name by {@link KernelProvider} only when {@code jdk.incubator.vector} is present.
  * Legend: see {@link Kernels}.
@@ -146,8 +148,8 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                // expm1 of min(x, 0): the positive lanes take x, so their exp need not be computed exactly
-                FloatVector negative = v.min(0f).lanewise(VectorOperators.EXPM1).mul(alpha);
+                // e^min(x,0) - 1: the positive lanes take x; near 0 this is within 1e-7 of expm1
+                FloatVector negative = VectorMath.exp(v.min(0f)).sub(1f).mul(alpha);
                 negative.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = x[i] > 0f ? x[i] : alpha * (float) Math.expm1(x[i]);
@@ -179,7 +181,7 @@ public final class VectorKernels implements Kernels {
 
     /** sigmoid(v) = 1 / (1 + e^-v) for v >= 0, e^v / (1 + e^v) otherwise: e = e^-|v| never overflows. */
     private static FloatVector logistic(FloatVector v) {
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(v.abs().neg());
         FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
         return r.blend(e.mul(r), v.compare(VectorOperators.LT, 0f));
     }
@@ -200,7 +202,7 @@ public final class VectorKernels implements Kernels {
         elementwise(n, (lo, hi) -> {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
-                FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+                VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = (float) Math.tanh(x[i]);
         });
@@ -219,7 +221,7 @@ public final class VectorKernels implements Kernels {
 
     /** t = tanh(sqrt(2/pi) * (x + 0.044715 x^3)), the inner term of the tanh form of GELU. */
     private static FloatVector geluTanh(FloatVector v) {
-        return v.mul(v).mul(v).mul(ScalarKernels.GELU_A).add(v).mul(ScalarKernels.GELU_C).lanewise(VectorOperators.TANH);
+        return VectorMath.tanh(v.mul(v).mul(v).mul(ScalarKernels.GELU_A).add(v).mul(ScalarKernels.GELU_C));
     }
 
     @Override public void gelu(float[] x, float[] y, int n) {
@@ -291,7 +293,7 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                FloatVector tail = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+                FloatVector tail = VectorMath.log1pUnit(VectorMath.exp(v.abs().neg()));
                 v.max(0f).add(tail).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = Math.max(x[i], 0f) + (float) Math.log1p(Math.exp(-Math.abs(x[i])));
@@ -328,7 +330,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector sumV = FloatVector.zero(S);
                 j = 0;
                 for (; j < bound; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, o + j).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, o + j).sub(max));
                     e.intoArray(out, o + j);
                     sumV = sumV.add(e);
                 }
