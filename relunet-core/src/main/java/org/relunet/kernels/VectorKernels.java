@@ -71,6 +71,16 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void convForward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        VectorConvolution.forward(g, x, weight, bias, out);
+    }
+
+    @Override
+    public void convBackward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        VectorConvolution.backward(g, x, dOut, weight, dWeight, dBias, dx);
+    }
+
+    @Override
     public void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
                                float[] out, int[] argmax) {
         VectorConv.maxPoolForward(x, planes, height, width, window, stride, out, argmax);
