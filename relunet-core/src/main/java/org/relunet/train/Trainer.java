@@ -95,7 +95,6 @@ public final class Trainer {
         }
         int n = train.size(), batchSize = Math.min(config.batchSize(), n);
         int batches = (n + batchSize - 1) / batchSize;
-        int sample = train.inputs().sampleSize();
         int[] order = new int[n];
         Tensor x = Tensor.zeros(batchSize, model.inputShape());
         int[] y = new int[batchSize];
@@ -123,12 +122,7 @@ public final class Trainer {
                     bx = lastX;
                     by = lastY;
                 }
-                float[] src = train.inputs().data;
-                for (int r = 0; r < count; r++) {
-                    int idx = order[from + r];
-                    System.arraycopy(src, idx * sample, bx.data, r * sample, sample);
-                    by[r] = train.labels()[idx];
-                }
+                train.gather(order, from, count, bx, by);
                 optimizer.setLearningRate(baseRate * config.schedule().factor(epoch + (double) b / batches, config.epochs()));
                 Tensor logits = model.forward(bx, true);
                 SoftmaxCrossEntropy.Result r = loss.forwardBackward(logits, by);
