@@ -83,7 +83,7 @@ final class SummaryCommand implements Callable<Integer> {
         }
         if (activation != null) {
             LayerSpec replacement = TrainCommand.activationSpec(activation);
-            specs = specs.stream().map(s -> s instanceof LayerSpec.ActivationSpec || s instanceof LayerSpec.PReLUSpec ? replacement : s).toList();
+            specs = TrainCommand.withActivation(specs, replacement);
         }
         Model m;
         try {

@@ -113,6 +113,7 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null) Check.atLeast("--epochs", epochs, 1, "5");
         checkWritableFile("--save", save);
         checkWritableFile("--metrics-json", metricsJson);
+        List<LayerSpec> givenSpecs = givenArchitecture();
 
         ModelFile.Contents resumed = null;
         if (resume != null) {
@@ -168,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
         Shape input = loaded.train().sampleShape();
         int classes = loaded.train().classes();
 
-        List<LayerSpec> specs = architecture(input, classes, resumed);
+        List<LayerSpec> specs = architecture(givenSpecs, input, classes, resumed);
         Model model;
         String flag = layers != null ? "--layers" : preset != null ? "--preset " + preset : "the default network";
         try {
@@ -309,8 +310,8 @@ final class TrainCommand implements Callable<Integer> {
         return String.valueOf(v);
     }
 
-    /** The layer specs: the checkpoint's when resuming, else --preset, --layers or the default for the data, then --activation. */
-    private List<LayerSpec> architecture(Shape input, int classes, ModelFile.Contents resumed) {
+    /** The specs of --preset or --layers, with --activation applied; null when neither is given. Checked before any data is loaded. */
+    private List<LayerSpec> givenArchitecture() {
         List<LayerSpec> specs = null;
         if (preset != null) {
             try {
@@ -327,12 +328,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (activation != null) {
             LayerSpec replacement = activationSpec(activation);
-            List<LayerSpec> base = specs != null ? specs : resumed != null ? resumed.model().specs() : defaultSpecs(input, classes);
-            List<LayerSpec> replaced = new ArrayList<>();
-            for (LayerSpec s : base) {
-                replaced.add(s instanceof LayerSpec.ActivationSpec || s instanceof LayerSpec.PReLUSpec ? replacement : s);
-            }
-            specs = replaced;
+            if (specs != null) specs = withActivation(specs, replacement);
+        }
+        return specs;
+    }
+
+    /** The layer specs: the checkpoint's when resuming, else --preset, --layers or the default for the data, then --activation. */
+    private List<LayerSpec> architecture(List<LayerSpec> given, Shape input, int classes, ModelFile.Contents resumed) {
+        List<LayerSpec> specs = given;
+        if (specs == null && activation != null) {
+            specs = withActivation(resumed != null ? resumed.model().specs() : defaultSpecs(input, classes), activationSpec(activation));
         }
         if (resumed != null) {
             List<LayerSpec> fromFile = resumed.model().specs();
@@ -347,6 +352,13 @@ final class TrainCommand implements Callable<Integer> {
             return fromFile;
         }
         return specs != null ? specs : defaultSpecs(input, classes);
+    }
+
+    /** Every hidden activation (not softmax) replaced. */
+    static List<LayerSpec> withActivation(List<LayerSpec> specs, LayerSpec replacement) {
+        List<LayerSpec> replaced = new ArrayList<>();
+        for (LayerSpec s : specs) replaced.add(s instanceof LayerSpec.ActivationSpec || s instanceof LayerSpec.PReLUSpec ? replacement : s);
+        return replaced;
     }
 
     /** CNN (W2) for 28x28 grey images, otherwise a small MLP ending in one output per class. */
