@@ -13,16 +13,17 @@ import org.relunet.data.Synthetic;
 
 /**
  * What {@code --data} names: {@code fashion-mnist} (the full set when installed, else the
- * embedded subset), a directory of IDX files, or one of the synthetic 2-D sets
+ * embedded subset), {@code fashion-mnist-subset} (the embedded subset), a directory of IDX files, or one of the synthetic 2-D sets
  * {@code spirals|circles|xor|blobs}. The synthetic sets draw their training part from seed 1 and
  * their test part (a quarter as many points) from seed 2, whatever the model seed, so runs with
  * different seeds see the same data.
  */
 final class DataSource {
     static final String FASHION = "fashion-mnist";
+    static final String FASHION_SUBSET = "fashion-mnist-subset";
     static final List<String> SYNTHETIC = List.of("spirals", "circles", "xor", "blobs");
     static final int DEFAULT_SAMPLES = 1000;
-    static final String HELP = "fashion-mnist, an IDX directory, or " + String.join("|", SYNTHETIC);
+    static final String HELP = "fashion-mnist, fashion-mnist-subset, an IDX directory, or " + String.join("|", SYNTHETIC);
 
     /** The training and test parts, a line describing them, an optional notice, and how to find them again. */
     record Loaded(Dataset train, Dataset test, String description, String notice, Map<String, String> settings) {
@@ -51,6 +52,7 @@ final class DataSource {
             FashionMnist source = FashionMnist.findOrEmbedded(null);
             return fashion(source, FASHION);
         }
+        if (lower.equals(FASHION_SUBSET)) return fashion(FashionMnist.embedded(), FASHION_SUBSET);
         Path dir = Path.of(name);
         if (Files.isDirectory(dir)) {
             FashionMnist source = FashionMnist.find(dir);

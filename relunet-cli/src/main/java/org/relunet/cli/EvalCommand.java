@@ -28,7 +28,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model file (or a checkpoint directory).")
     Path model;
-    @Option(names = "--data", paramLabel = "DATA", description = "Data to evaluate on (default: the data the model was trained on): fashion-mnist, an IDX directory, or spirals|circles|xor|blobs.")
+    @Option(names = "--data", paramLabel = "DATA", description = "Data to evaluate on (default: the data the model was trained on): fashion-mnist, fashion-mnist-subset, an IDX directory, or spirals|circles|xor|blobs.")
     String data;
     @Option(names = "--split", paramLabel = "PART", description = "test (default) or train.")
     String split = "test";

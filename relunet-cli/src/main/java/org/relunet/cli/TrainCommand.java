@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
     String layers;
     @Option(names = "--activation", paramLabel = "NAME", description = "Replace every hidden activation of the preset or spec, e.g. tanh, sigmoid, leaky_relu, elu, gelu, prelu.")
     String activation;
-    @Option(names = "--data", paramLabel = "DATA", description = "fashion-mnist (default; the full set if installed, else the embedded subset), an IDX directory, or spirals|circles|xor|blobs.")
+    @Option(names = "--data", paramLabel = "DATA", description = "fashion-mnist (default; the full set if installed, else the embedded subset), fashion-mnist-subset, an IDX directory, or spirals|circles|xor|blobs.")
     String data;
     @Option(names = "--samples", paramLabel = "N", description = "Training points of a synthetic set (default " + DataSource.DEFAULT_SAMPLES + "); the test part has a quarter as many.")
     Integer samples;
@@ -224,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
 
         out.println("data      " + loaded.description());
         out.println("model     " + model.specText() + " on input " + input + " (" + String.format(Locale.ROOT, "%,d", model.parameterCount()) + " parameters)");
-        out.println("training  " + opt.describe() + ", batch " + batchSize + ", " + epochCount + " epochs, schedule " + sched.describe()
+        out.println("training  " + opt.describe() + ", batch " + batchSize + ", " + epochCount + (epochCount == 1 ? " epoch" : " epochs") + ", schedule " + sched.describe()
                 + ", seed " + seedValue + ", " + threadCount + (threadCount == 1 ? " thread" : " threads")
                 + ", kernels " + KernelProvider.choice().reason());
         if (resumed != null) {

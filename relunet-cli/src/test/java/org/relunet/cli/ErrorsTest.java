@@ -103,7 +103,7 @@ class ErrorsTest {
 
     @Test void unknownDataAndOptimizer() {
         userError("relunet train", args("train", "--data", "mnist-fashion"), "--data mnist-fashion: no such data set or directory",
-                "fashion-mnist, an IDX directory, or spirals|circles|xor|blobs");
+                "fashion-mnist, fashion-mnist-subset, an IDX directory, or spirals|circles|xor|blobs");
         userError("relunet train", args("train", "--data", "spirals", "--optimizer", "rmsprop"), "--optimizer must be sgd, adam or adamw");
         userError("relunet train", args("train", "--data", "spirals", "--optimizer", "adam", "--momentum", "0.5"), "apply to --optimizer sgd");
         userError("relunet train", args("train", "--data", "spirals", "--schedule", "linear"), "--schedule", "cosine");
