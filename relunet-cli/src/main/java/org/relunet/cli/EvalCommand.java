@@ -101,7 +101,7 @@ final class EvalCommand implements Callable<Integer> {
             List<Object> rows = new ArrayList<>();
             for (int[] row : e.confusion()) rows.add(row);
             root.put("confusion", rows);
-            Json.writeFile(json, root, "--json");
+            JsonFile.write(json, root, "--json");
             out.println();
             out.println("json      " + json);
         }

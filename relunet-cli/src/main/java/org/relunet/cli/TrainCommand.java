@@ -430,7 +430,7 @@ final class TrainCommand implements Callable<Integer> {
                 epochs.add(e);
             }
             root.put("epochs", epochs);
-            Json.writeFile(file, root, "--metrics-json");
+            JsonFile.write(file, root, "--metrics-json");
         }
     }
 }
