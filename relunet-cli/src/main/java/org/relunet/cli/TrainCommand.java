@@ -54,9 +54,21 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 success, 2 user error, 3 training diverged (NaN or Inf; the last good checkpoint is kept)."})
 final class TrainCommand implements Callable<Integer> {
     static final String DEFAULT_OPTIMIZER = "sgd";
-    static final int DEFAULT_EPOCHS = 5;
-    static final int DEFAULT_BATCH = 64;
     static final long DEFAULT_SEED = 42;
+
+    /**
+     * Default epochs, batch size and SGD rate: those of the reference workloads (WORKLOADS.md) for
+     * the presets, W1 for mlp and W2 for cnn, and 5 epochs of batch 64 at 0.02 for any other network.
+     */
+    record Workload(int epochs, int batch, double sgdRate) {
+        static Workload of(String preset) {
+            return switch (preset.toLowerCase(Locale.ROOT)) {
+                case "mlp", "w1" -> new Workload(5, 128, 0.05);
+                case "cnn", "w2" -> new Workload(2, 64, 0.02);
+                default -> new Workload(5, 64, 0.02);
+            };
+        }
+    }
 
     @Spec CommandSpec spec;
     private final boolean terminal;
@@ -73,11 +85,11 @@ final class TrainCommand implements Callable<Integer> {
     Integer samples;
     @Option(names = "--noise", paramLabel = "X", description = "Noise of a synthetic set (standard deviation per coordinate).")
     Double noise;
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default " + DEFAULT_EPOCHS + ").")
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set (default: 2 for cnn, 5 otherwise).")
     Integer epochs;
-    @Option(names = "--batch", paramLabel = "N", description = "Samples per step (default " + DEFAULT_BATCH + ").")
+    @Option(names = "--batch", paramLabel = "N", description = "Samples per step (default: 128 for mlp, 64 otherwise).")
     Integer batch;
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default 0.02 for sgd, 0.001 for adam and adamw).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: sgd 0.05 for mlp, 0.02 otherwise; adam and adamw 0.001).")
     Double lr;
     @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd (default), adam or adamw.")
     String optimizer;
@@ -144,7 +156,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!isSgd && (momentum != null || nesterov != null)) {
             throw new UserError("--momentum and --nesterov apply to --optimizer sgd; Adam uses its own moments (betas 0.9, 0.999)");
         }
-        double rate = Check.positive("--lr", pick("--lr", "lr", lr, Double::valueOf, isSgd ? 0.02 : 0.001), "0.01");
+        Double givenRate = pick("--lr", "lr", lr, Double::valueOf, null);
+        if (givenRate != null) Check.positive("--lr", givenRate, "0.01");
         double mu = isSgd ? Check.fraction("--momentum", pick("--momentum", "momentum", momentum, Double::valueOf, 0.9), "0.9") : 0;
         boolean nest = isSgd && pick("--nesterov", "nesterov", nesterov, Boolean::valueOf, false);
         if (nest && mu == 0) throw new UserError("--nesterov needs momentum > 0; e.g. --momentum 0.9");
@@ -158,9 +171,10 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Schedule sched = pick("--schedule", "schedule", givenSchedule, Schedule::parse, new Schedule.Constant());
-        int batchSize = Check.atLeast("--batch", pick("--batch", "batch", batch, Integer::valueOf, DEFAULT_BATCH), 1, "64");
+        Integer givenBatch = pick("--batch", "batch", batch, Integer::valueOf, null);
+        if (givenBatch != null) Check.atLeast("--batch", givenBatch, 1, "64");
         long seedValue = pick("--seed", "seed", seed, Long::valueOf, DEFAULT_SEED);
-        int epochCount = epochs != null ? epochs : saved.containsKey("epochs") ? Integer.parseInt(saved.get("epochs")) : DEFAULT_EPOCHS;
+        Integer givenEpochs = epochs != null ? epochs : saved.containsKey("epochs") ? Integer.valueOf(saved.get("epochs")) : null;
         int threadCount = threads != null ? threads : Parallel.threads();
         Parallel.setThreads(threadCount);
 
@@ -170,6 +184,12 @@ final class TrainCommand implements Callable<Integer> {
         int classes = loaded.train().classes();
 
         List<LayerSpec> specs = architecture(givenSpecs, input, classes, resumed);
+        // The presets are the reference workloads; without flags they train with the workloads' settings.
+        Workload defaults = Workload.of(preset != null ? preset : layers == null && resumed == null
+                && LayerSpecParser.format(defaultSpecs(input, classes)).equals(Presets.CNN) ? "cnn" : "");
+        double rate = givenRate != null ? givenRate : isSgd ? defaults.sgdRate() : 0.001;
+        int batchSize = givenBatch != null ? givenBatch : defaults.batch();
+        int epochCount = givenEpochs != null ? givenEpochs : defaults.epochs();
         Model model;
         String flag = layers != null ? "--layers" : preset != null ? "--preset " + preset : "the default network";
         try {
@@ -272,7 +292,8 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochResult> history = trainer.history();
         if (!history.isEmpty()) {
             EpochResult last = history.get(history.size() - 1);
-            out.println(String.format(Locale.ROOT, "test accuracy %.4f after %d epochs (%.1f s)", last.testAccuracy(), last.epoch(), seconds));
+            out.println(String.format(Locale.ROOT, "test accuracy %.4f after %d %s (%.1f s)", last.testAccuracy(), last.epoch(),
+                    last.epoch() == 1 ? "epoch" : "epochs", seconds));
         }
         Path saveTo = save != null ? save : saved.containsKey("save") ? Path.of(saved.get("save")) : null;
         if (saveTo != null) {
