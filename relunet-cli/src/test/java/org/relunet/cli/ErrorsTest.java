@@ -41,6 +41,12 @@ class ErrorsTest {
         userError("relunet", args(), "missing command", "train, eval, predict, summary, info");
     }
 
+    @Test void benchRefusesUnknownWorkloadsAndThreads() {
+        userError("relunet bench", args("bench", "--workloads", "W1,W9"), "unknown workload 'W9'", "W1, W2, W3, W4");
+        userError("relunet bench", args("bench", "--threads", "0"), "--threads");
+        userError("relunet bench", args("bench", "--pytorch", "--pytorch-script", dir.resolve("none.py").toString()), "not found");
+    }
+
     @Test void missingModelFile() {
         Path missing = dir.resolve("missing.rnm");
         userError("relunet eval", args("eval", "--model", missing.toString()), missing + ": no such file", "train --save");
