@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorConv}. Each method must equal the method of the same name in {@link ScalarKernels}
  * within rounding (the parity tests check element by element). Every loop is a vector body up to
  * {@code S.loopBound(n)} and a scalar tail, at whatever width the CPU prefers (256 bits or more).
+ * exp, tanh and log1p come from {@link VectorMath}, not {@code lanewise(EXP)}, whose bits changed
+ * once C2 compiled the caller.
  *
  * <p>Loaded by name by {@link KernelProvider} only when {@code jdk.incubator.vector} is present.
  * Legend: see {@link Kernels}.
@@ -43,8 +45,24 @@ public final class VectorKernels implements Kernels {
      * would break "same bits for the same thread count".
      */
     static float sumLanes(FloatVector v) {
-        for (int half = v.length() / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
+        // Written out, not as a loop: a vector carried around a loop is boxed on every trip
+        // (80 bytes each), which made the FC layer's dot tiles allocate 600 KB per call.
+        // L is a constant, so the unused steps fold away; L is 8 or 16 on x86 (at most 64).
+        if (L >= 64) v = v.add(v.slice(32));
+        if (L >= 32) v = v.add(v.slice(16));
+        if (L >= 16) v = v.add(v.slice(8));
+        v = v.add(v.slice(4));
+        v = v.add(v.slice(2));
+        v = v.add(v.slice(1));
         return v.lane(0);
+    }
+
+    /** The same sum as {@link #sumLanes(FloatVector)}, in the same order, of L floats stored at a[off]. */
+    static float sumLanes(float[] a, int off) {
+        for (int half = L / 2; half >= 1; half /= 2) {
+            for (int i = 0; i < half; i++) a[off + i] += a[off + i + half];
+        }
+        return a[off];
     }
 
     // ---------------------------------------------------------------- GEMM, convolution, pooling
@@ -66,6 +84,16 @@ public final class VectorKernels implements Kernels {
     public void col2im(float[] col, int batch, int channels, int height, int width,
                        int kernelH, int kernelW, int stride, int pad, float[] dx) {
         VectorConv.col2im(col, batch, channels, height, width, kernelH, kernelW, stride, pad, dx);
+    }
+
+    @Override
+    public void convForward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        VectorConvolution.forward(g, x, weight, bias, out);
+    }
+
+    @Override
+    public void convBackward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        VectorConvolution.backward(g, x, dOut, weight, dWeight, dBias, dx);
     }
 
     @Override
@@ -146,8 +174,8 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                // expm1 of min(x, 0): the positive lanes take x, so their exp need not be computed exactly
-                FloatVector negative = v.min(0f).lanewise(VectorOperators.EXPM1).mul(alpha);
+                // e^min(x,0) - 1: the positive lanes take x; near 0 this is within 1e-7 of expm1
+                FloatVector negative = VectorMath.exp(v.min(0f)).sub(1f).mul(alpha);
                 negative.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = x[i] > 0f ? x[i] : alpha * (float) Math.expm1(x[i]);
@@ -179,7 +207,7 @@ public final class VectorKernels implements Kernels {
 
     /** sigmoid(v) = 1 / (1 + e^-v) for v >= 0, e^v / (1 + e^v) otherwise: e = e^-|v| never overflows. */
     private static FloatVector logistic(FloatVector v) {
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(v.abs().neg());
         FloatVector r = FloatVector.broadcast(S, 1f).div(e.add(1f));
         return r.blend(e.mul(r), v.compare(VectorOperators.LT, 0f));
     }
@@ -200,7 +228,7 @@ public final class VectorKernels implements Kernels {
         elementwise(n, (lo, hi) -> {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
-                FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+                VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = (float) Math.tanh(x[i]);
         });
@@ -219,7 +247,7 @@ public final class VectorKernels implements Kernels {
 
     /** t = tanh(sqrt(2/pi) * (x + 0.044715 x^3)), the inner term of the tanh form of GELU. */
     private static FloatVector geluTanh(FloatVector v) {
-        return v.mul(v).mul(v).mul(ScalarKernels.GELU_A).add(v).mul(ScalarKernels.GELU_C).lanewise(VectorOperators.TANH);
+        return VectorMath.tanh(v.mul(v).mul(v).mul(ScalarKernels.GELU_A).add(v).mul(ScalarKernels.GELU_C));
     }
 
     @Override public void gelu(float[] x, float[] y, int n) {
@@ -291,7 +319,7 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int bound = lo + S.loopBound(hi - lo); i < bound; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, i);
-                FloatVector tail = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+                FloatVector tail = VectorMath.log1pUnit(VectorMath.exp(v.abs().neg()));
                 v.max(0f).add(tail).intoArray(y, i);
             }
             for (; i < hi; i++) y[i] = Math.max(x[i], 0f) + (float) Math.log1p(Math.exp(-Math.abs(x[i])));
@@ -328,7 +356,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector sumV = FloatVector.zero(S);
                 j = 0;
                 for (; j < bound; j += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, o + j).sub(max).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, o + j).sub(max));
                     e.intoArray(out, o + j);
                     sumV = sumV.add(e);
                 }

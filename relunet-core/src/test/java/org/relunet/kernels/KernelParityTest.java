@@ -280,7 +280,7 @@ class KernelParityTest {
 
     @Test
     void smoothActivationsWithinRounding() {
-        // The Vector API's exp/tanh/log1p are not Java's StrictMath: a few ulp apart.
+        // VectorMath's exp/tanh/log1p are a few ulp from Java's Math.
         double tol = 1e-5;
         checkUnary("elu", (k, x, y, n) -> k.elu(1.5f, x, y, n), tol);
         checkUnary("sigmoid", (k, x, y, n) -> k.sigmoid(x, y, n), tol);
@@ -292,6 +292,26 @@ class KernelParityTest {
         checkBackward("siluBackward", (k, x, y, n) -> k.silu(x, y, n), (k, x, y, d, di, n) -> k.siluBackward(x, d, di, n), tol);
         checkBackward("softplusBackward", (k, x, y, n) -> k.softplus(x, y, n),
                 (k, x, y, d, di, n) -> k.softplusBackward(x, d, di, n), tol);
+    }
+
+    @Test
+    void smoothActivationsGiveTheSameBitsColdAndWarm() {
+        // lanewise(EXP) and reduceLanes(ADD) gave other bits once C2 had compiled the caller;
+        // VectorMath and the fixed-order lane sums must not. A cold call against a warm one.
+        SplittableRandom rnd = new SplittableRandom(23);
+        int n = 4099;
+        float[] x = activationInput(rnd, n);
+        Unary[] kernels = {
+            (k, a, y, m) -> k.sigmoid(a, y, m), (k, a, y, m) -> k.tanh(a, y, m), (k, a, y, m) -> k.gelu(a, y, m),
+            (k, a, y, m) -> k.softplus(a, y, m), (k, a, y, m) -> k.elu(1f, a, y, m), (k, a, y, m) -> k.softmaxRows(a, 1, m, y),
+        };
+        for (int which = 0; which < kernels.length; which++) {
+            Unary f = kernels[which];
+            float[] cold = new float[n], warm = new float[n];
+            f.apply(vector, x, cold, n);
+            for (int rep = 0; rep < 2000; rep++) f.apply(vector, x, warm, n);
+            assertBits(cold, warm, "kernel " + which + " cold vs warm");
+        }
     }
 
     @Test
