@@ -136,7 +136,7 @@ public final class E6SoftmaxPlacement implements Experiment {
         LayerProbe.Stats pAsker = LayerProbe.measure(askerBest.model(), x, y), pAnswer = LayerProbe.measure(answerBest.model(), x, y);
 
         // Figures.
-        XYChart curves = Charts.xy("Test accuracy while training", "epochs", "test accuracy (fraction)");
+        XYChart curves = Charts.xy("Test accuracy while training", "epochs", "test accuracy (fraction)", Charts.HEIGHT + 90);
         XYChart lrChart = Charts.xy("Final test accuracy against the learning rate", "learning rate (log scale)", "test accuracy (fraction)");
         for (Net net : NETS) {
             for (Opt opt : OPTS) {
@@ -154,8 +154,9 @@ public final class E6SoftmaxPlacement implements Experiment {
             }
         }
         curves.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        curves.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        out.figure(new Figure("e6-curves", curves, f("Test accuracy (%,d test images) every half epoch of the asker's network (%s) and the answers' (%s), "
+        curves.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        curves.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        out.figure(new Figure("e6-curves", curves, f("Test accuracy (%,d test images) every quarter epoch of the asker's network (%s) and the answers' (%s), "
                 + "with SGD (solid; momentum %.1f) and Adam (dotted), each at the learning rate of its grid with the lowest final training error, first seed, "
                 + "batch 64, %,d training images.", test.size(), ASKER, ANSWER, MOMENTUM, train.size())));
         lrChart.getStyler().setXAxisLogarithmic(true);
@@ -262,7 +263,7 @@ public final class E6SoftmaxPlacement implements Experiment {
                         + "%.0f epochs (batch 64) with SGD (momentum %.1f) and with Adam, the training loss being softmax cross-entropy on the last layer's outputs in both. "
                         + "For each network and optimiser the learning rate is chosen from %s (SGD) or %s (Adam) by the lowest final running training error on "
                         + "the first seed; %d seed%s then "
-                        + "train at that rate. Test accuracy on %,d test images is recorded every half epoch. Then, on the test images, the inputs of the "
+                        + "train at that rate. Test accuracy on %,d test images is recorded every quarter epoch. Then, on the test images, the inputs of the "
                         + "asker's ReLU layers are compared with their outputs bit for bit, and the spread of each hidden layer, the first-layer weight "
                         + "gradient and the back-propagated gradient are measured at initialisation and after training.",
                 ASKER, ANSWER, train.size(), cfg.epochs(), MOMENTUM, Arrays.toString(cfg.sgdLrs()), Arrays.toString(cfg.adamLrs()), cfg.seeds(), cfg.seeds() == 1 ? "" : "s", test.size()));
@@ -284,7 +285,7 @@ public final class E6SoftmaxPlacement implements Experiment {
     private static Run train(ExperimentContext ctx, Net net, Opt opt, Dataset train, Dataset test, Config cfg, double lr, long seed) {
         Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(net.spec()), seed);
         List<Double> epochs = new ArrayList<>(), accuracy = new ArrayList<>();
-        TrainLoop.Result r = TrainLoop.run(model, opt.create(lr), train, TrainLoop.Config.epochs(64, cfg.epochs(), 0.5, seed + 1), (e, m) -> {
+        TrainLoop.Result r = TrainLoop.run(model, opt.create(lr), train, TrainLoop.Config.epochs(64, cfg.epochs(), 0.25, seed + 1), (e, m) -> {
             epochs.add(e);
             accuracy.add(Evaluation.of(m, test, 500).accuracy());
         });
