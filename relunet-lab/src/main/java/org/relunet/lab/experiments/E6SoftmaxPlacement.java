@@ -268,8 +268,8 @@ public final class E6SoftmaxPlacement implements Experiment {
                         + "gradient and the back-propagated gradient are measured at initialisation and after training.",
                 ASKER, ANSWER, train.size(), cfg.epochs(), MOMENTUM, Arrays.toString(cfg.sgdLrs()), Arrays.toString(cfg.adamLrs()), cfg.seeds(), cfg.seeds() == 1 ? "" : "s", test.size()));
         out.result(f("With SGD the answers' network reaches %.3f test accuracy and the asker's %.3f; with Adam %.3f and %.3f. The ReLU layers in the asker's network are "
-                        + "the identity: a softmax output is e^z / Σ e^z > 0, so of %,d ReLU inputs after training %d were <= 0, and the outputs equal the inputs "
-                        + "bit for bit. What the asker's network really is, then, is a stack of softmax layers, and a softmax hidden layer is a poor one: its 256 "
+                        + "the identity: a softmax output is e^z / Σ e^z > 0, so of %,d ReLU inputs after training none was negative (%d were exactly 0, "
+                        + "e^z underflowing in float32, which ReLU leaves at 0 too), and the outputs equal the inputs bit for bit. What the asker's network really is, then, is a stack of softmax layers, and a softmax hidden layer is a poor one: its 256 "
                         + "outputs share a total of 1, so at initialisation their spread is %.1e against %.2f for a ReLU layer, the logits barely depend on the "
                         + "input (spread %.1e against %.2f), and the first layer's weight gradient is %.1e of the ReLU network's: SGD, whose steps are proportional to "
                         + "the gradient, barely moves, while Adam divides each step by the gradient's running size and so can still train it. Training sharpens the softmax "
