@@ -68,8 +68,8 @@ public final class E3LearningSpeed implements Experiment {
                         new Net("cnn", "CNN (W2 at 1/8 width, one conv)", "conv(4,5,pad=2) ACT maxpool(2) flatten dense(10)", 30, 0.6, 1, 100, new double[] {0.05}, 1)),
                 List.of(new Net("mlp", "W1 MLP", W1, 0, THRESHOLD, 3, 1000, new double[] {0.01, 0.03, 0.1, 0.3}, s),
                         new Net("cnn", "W2 CNN at 1/2 width", W2_HALF, 600, THRESHOLD, 1.5, 600, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))),
-                List.of(new Net("mlp", "W1 MLP", W1, 0, THRESHOLD, 3, 2000, new double[] {0.003, 0.01, 0.03, 0.1, 0.3}, s),
-                        new Net("cnn", "W2 CNN", W2, 0, THRESHOLD, 2, 2000, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))));
+                List.of(new Net("mlp", "W1 MLP", W1, 0, THRESHOLD, 3, 1000, new double[] {0.003, 0.01, 0.03, 0.1, 0.3}, s),
+                        new Net("cnn", "W2 CNN", W2, 0, THRESHOLD, 2, 1000, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))));
     }
 
     @Override public String id() { return "e3"; }

@@ -159,8 +159,12 @@ public final class E5DeadUnits implements Experiment {
             double[] single = mc.get(width)[0], all = mc.get(width)[1], estimate = new double[depths.length];
             for (int l = 0; l < depths.length; l++) {
                 estimate[l] = 1 - Math.pow(1 - Math.pow(2, -width), l + 1);
-                double se = Math.sqrt(Math.max(estimate[l] * (1 - estimate[l]), 1e-12) / cfg.trials());
-                maxSingleGapSe = Math.max(maxSingleGapSe, Math.abs(single[l] - estimate[l]) / se);
+                // the normal approximation of the binomial needs >= 10 expected nets on each side; beyond, a single net is "5 sigma"
+                double expectedDead = cfg.trials() * estimate[l], expectedAlive = cfg.trials() * (1 - estimate[l]);
+                if (expectedDead >= 10 && expectedAlive >= 10) {
+                    double se = Math.sqrt(estimate[l] * (1 - estimate[l]) / cfg.trials());
+                    maxSingleGapSe = Math.max(maxSingleGapSe, Math.abs(single[l] - estimate[l]) / se);
+                }
                 maxNetGap = Math.max(maxNetGap, Math.abs(all[l] - estimate[l]));
             }
             Color col = Charts.color(null, wi);
@@ -279,7 +283,8 @@ public final class E5DeadUnits implements Experiment {
         }
         int deepW = cfg.widths()[cfg.widths().length - 1];   // the widest: its probabilities are the least saturated
         double[][] narrow = mc.get(deepW);
-        findings.add(Finding.check("a random narrow ReLU net is born dead with probability 1 - (1 - 2^-N)^L for one input (Monte Carlo within 4 standard errors)",
+        findings.add(Finding.check("a random narrow ReLU net is dead for one input with probability 1 - (1 - 2^-N)^L (Monte Carlo within 4 standard errors "
+                        + "wherever >= 10 nets are expected on each side)",
                 f("largest deviation %.1f standard errors; width %d, depth %d: estimate %.3f, one input %.3f, all inputs %.3f", maxSingleGapSe, deepW,
                         cfg.maxDepth(), 1 - Math.pow(1 - Math.pow(2, -deepW), cfg.maxDepth()), narrow[0][cfg.maxDepth() - 1], narrow[1][cfg.maxDepth() - 1]),
                 maxSingleGapSe <= 4));
