@@ -297,4 +297,38 @@ public final class ScalarKernels implements Kernels {
         for (int i = 0; i < n; i++) s += x[off + i];
         return s;
     }
+
+    // ---------------------------------------------------------------- fast transforms
+
+    @Override public void wht(float[] x, int off, int rows, int cols, boolean normalised) {
+        requirePowerOfTwo(cols);
+        float scale = whtScale(cols, normalised);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * cols;                          // row r: x[o .. o + L)
+            // stage h: butterflies between j and j + h inside each block of 2h
+            for (int h = 1; h < cols; h *= 2) {
+                for (int block = o; block < o + cols; block += 2 * h) {
+                    for (int j = block; j < block + h; j++) {
+                        float a = x[j], b = x[j + h];
+                        x[j] = a + b;
+                        x[j + h] = a - b;
+                    }
+                }
+            }
+            if (scale != 1f) {
+                for (int j = o; j < o + cols; j++) x[j] *= scale;
+            }
+        }
+    }
+
+    /** 1/sqrt(L) as a float (exact when L is an even power of two), or 1 for the unnormalised transform. */
+    static float whtScale(int cols, boolean normalised) {
+        return normalised ? (float) (1.0 / Math.sqrt(cols)) : 1f;
+    }
+
+    static void requirePowerOfTwo(int cols) {
+        if (cols < 1 || (cols & (cols - 1)) != 0) {
+            throw new IllegalArgumentException("Walsh-Hadamard transform length must be a power of two, got " + cols);
+        }
+    }
 }

@@ -414,4 +414,11 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) s += x[off + i];
         return s;
     }
+
+    // ---------------------------------------------------------------- fast transforms
+
+    /** Fast Walsh-Hadamard transform: see {@link VectorTransforms}. */
+    @Override public void wht(float[] x, int off, int rows, int cols, boolean normalised) {
+        VectorTransforms.wht(x, off, rows, cols, normalised);
+    }
 }
