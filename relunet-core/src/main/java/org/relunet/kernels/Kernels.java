@@ -157,4 +157,17 @@ public interface Kernels {
      * @throws IllegalArgumentException when L is not a power of two
      */
     void wht(float[] x, int off, int rows, int cols, boolean normalised);
+
+    /**
+     * Switched diagonal (the seed's "switch"): x, y (R, L), a, b (L),
+     * y[r][j] = (x[r][j] > 0 ? a[j] : b[j]) * x[r][j]. y may be x.
+     */
+    void switchedScale(float[] x, int rows, int cols, float[] a, float[] b, float[] y);
+
+    /**
+     * Backward of {@link #switchedScale}: dIn = (x > 0 ? a : b) * dOut (dIn may be dOut), and
+     * da[j] += x * dOut over the rows with x > 0, db[j] += x * dOut over the others, added in row order.
+     */
+    void switchedScaleBackward(float[] x, float[] dOut, int rows, int cols, float[] a, float[] b,
+                               float[] dIn, float[] da, float[] db);
 }

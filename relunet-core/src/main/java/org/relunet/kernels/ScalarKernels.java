@@ -321,6 +321,33 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override public void switchedScale(float[] x, int rows, int cols, float[] a, float[] b, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float v = x[o + j];
+                y[o + j] = (v > 0f ? a[j] : b[j]) * v;
+            }
+        }
+    }
+
+    @Override public void switchedScaleBackward(float[] x, float[] dOut, int rows, int cols, float[] a, float[] b,
+                                                float[] dIn, float[] da, float[] db) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float v = x[o + j], g = dOut[o + j];
+                if (v > 0f) {
+                    da[j] += v * g;
+                    dIn[o + j] = a[j] * g;
+                } else {
+                    db[j] += v * g;
+                    dIn[o + j] = b[j] * g;
+                }
+            }
+        }
+    }
+
     /** 1/sqrt(L) as a float (exact when L is an even power of two), or 1 for the unnormalised transform. */
     static float whtScale(int cols, boolean normalised) {
         return normalised ? (float) (1.0 / Math.sqrt(cols)) : 1f;

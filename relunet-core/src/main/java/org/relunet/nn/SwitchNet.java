@@ -88,11 +88,11 @@ public final class SwitchNet implements Layer {
         Hadamard.expand(x.data, n, inputs, width, pre[0].data);
         for (int l = 0; l < depth; l++) {
             float[] z = pre[l].data;
-            if (l > 0) SwitchedDiagonal.forward(pre[l - 1].data, n, positive[l - 1].value(), negative[l - 1].value(), z);
+            if (l > 0) kernels.switchedScale(pre[l - 1].data, n, width, positive[l - 1].value(), negative[l - 1].value(), z);
             RandomSigns.multiplyRows(z, n, signs[l], z);
             kernels.wht(z, 0, n, width, true);
         }
-        SwitchedDiagonal.forward(pre[depth - 1].data, n, positive[depth - 1].value(), negative[depth - 1].value(), out.data);
+        kernels.switchedScale(pre[depth - 1].data, n, width, positive[depth - 1].value(), negative[depth - 1].value(), out.data);
         kernels.wht(out.data, 0, n, width, true);
         return out;
     }
@@ -104,7 +104,7 @@ public final class SwitchNet implements Layer {
         System.arraycopy(dOut.data, 0, g, 0, dOut.size());
         kernels.wht(g, 0, n, width, true);
         for (int l = depth - 1; l >= 0; l--) {
-            SwitchedDiagonal.backward(pre[l].data, g, n, positive[l].value(), negative[l].value(), g,
+            kernels.switchedScaleBackward(pre[l].data, g, n, width, positive[l].value(), negative[l].value(), g,
                     positive[l].grad(), negative[l].grad());
             kernels.wht(g, 0, n, width, true);
             RandomSigns.multiplyRows(g, n, signs[l], g);

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.relunet.init.Rng;
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Kernels;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
@@ -18,13 +20,16 @@ import org.relunet.tensor.Tensor;
  * With a = 1, b = 0 it is ReLU, with b = slope PReLU; here both sides are learned per element.
  * Between fixed transforms it is the only learned part of a switch net: each unit is a switch that
  * connects its input to the next transform with weight a or b. The derivative at exactly 0 is the
- * left one (b), as for ReLU. Excluded from weight decay, like PReLU's slope.
+ * left one (b), as for ReLU. Excluded from weight decay, like PReLU's slope. The work is
+ * {@link Kernels#switchedScale} and its backward (a blend on the sign mask: a branch on random
+ * signs mispredicts half the time).
  */
 public final class SwitchedDiagonal implements Layer {
     private final LayerSpec.SwitchedDiagonalSpec spec;
     private final Shape shape;
     private final Parameter positive;   // (F) a
     private final Parameter negative;   // (F) b
+    private final Kernels kernels = KernelProvider.kernels();
     private Tensor input, out, dIn;
 
     SwitchedDiagonal(LayerSpec.SwitchedDiagonalSpec spec, Shape shape) {
@@ -53,44 +58,14 @@ public final class SwitchedDiagonal implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
         if (out == null || out.size() != x.size()) out = Tensor.zeros(x.shape());
-        forward(x.data, x.batch(), positive.value(), negative.value(), out.data);
+        kernels.switchedScale(x.data, x.batch(), shape.size(), positive.value(), negative.value(), out.data);
         return out;
     }
 
     @Override public Tensor backward(Tensor dOut) {
         if (dIn == null || dIn.size() != dOut.size()) dIn = Tensor.zeros(dOut.shape());
-        backward(input.data, dOut.data, dOut.batch(), positive.value(), negative.value(), dIn.data,
-                positive.grad(), negative.grad());
+        kernels.switchedScaleBackward(input.data, dOut.data, dOut.batch(), shape.size(), positive.value(), negative.value(),
+                dIn.data, positive.grad(), negative.grad());
         return dIn;
-    }
-
-    /** y[r][j] = x > 0 ? a[j] x : b[j] x over R rows of a.length; y may be x. */
-    static void forward(float[] x, int rows, float[] a, float[] b, float[] y) {
-        int cols = a.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float v = x[o + j];
-                y[o + j] = (v > 0f ? a[j] : b[j]) * v;
-            }
-        }
-    }
-
-    /** dIn = (x > 0 ? a : b) dOut (dIn may be dOut); da, db += the sums of x dOut on each side. */
-    static void backward(float[] x, float[] dOut, int rows, float[] a, float[] b, float[] dIn, float[] da, float[] db) {
-        int cols = a.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float v = x[o + j], g = dOut[o + j];
-                if (v > 0f) {
-                    da[j] += v * g;
-                    dIn[o + j] = a[j] * g;
-                } else {
-                    db[j] += v * g;
-                    dIn[o + j] = b[j] * g;
-                }
-            }
-        }
     }
 }

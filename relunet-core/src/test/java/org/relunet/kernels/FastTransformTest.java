@@ -160,6 +160,41 @@ class FastTransformTest {
         }
     }
 
+    // ---------------------------------------------------------------- switched diagonal
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                fail(what + " element " + i + ": scalar " + expected[i] + " vector " + actual[i]);
+            }
+        }
+    }
+
+    @Test
+    void switchedScaleGivesTheScalarBitsOnAwkwardShapesInPlaceToo() {
+        Kernels v = vectorOrSkip();
+        Kernels s = new ScalarKernels();
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (int[] shape : new int[][] {{1, 1}, {3, 3}, {2, 13}, {5, 207}, {4, 1029}, {128, 1024}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] x = random(rnd, rows * cols), g = random(rnd, rows * cols), a = random(rnd, cols), b = random(rnd, cols);
+            x[0] = 0f;                                   // the kink takes b
+            if (x.length > 1) x[1] = -0f;
+            float[] ys = new float[x.length], yv = new float[x.length];
+            s.switchedScale(x, rows, cols, a, b, ys);
+            v.switchedScale(x, rows, cols, a, b, yv);
+            assertSameBits(ys, yv, "switchedScale " + rows + "x" + cols);
+            float[] da0 = random(rnd, cols), db0 = random(rnd, cols);
+            float[] das = da0.clone(), dbs = db0.clone(), dav = da0.clone(), dbv = db0.clone();
+            float[] dIns = new float[x.length], gv = g.clone();
+            s.switchedScaleBackward(x, g, rows, cols, a, b, dIns, das, dbs);
+            v.switchedScaleBackward(x, gv, rows, cols, a, b, gv, dav, dbv);   // in place: dIn is dOut
+            assertSameBits(dIns, gv, "switchedScaleBackward dIn " + rows + "x" + cols);
+            assertSameBits(das, dav, "switchedScaleBackward da " + rows + "x" + cols);
+            assertSameBits(dbs, dbv, "switchedScaleBackward db " + rows + "x" + cols);
+        }
+    }
+
     // ---------------------------------------------------------------- real FFT
 
     /** The naive DFT in double: bins 0..L/2 of sum_j x[j] e^{-2 pi i jk/L}. */

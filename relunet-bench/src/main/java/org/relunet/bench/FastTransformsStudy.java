@@ -1,0 +1,290 @@
+package org.relunet.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.relunet.data.Dataset;
+import org.relunet.data.FashionMnist;
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Parallel;
+import org.relunet.nn.LayerSpecParser;
+import org.relunet.nn.Model;
+import org.relunet.nn.Presets;
+import org.relunet.optim.Adam;
+import org.relunet.optim.Optimizer;
+import org.relunet.optim.Sgd;
+import org.relunet.train.EpochResult;
+import org.relunet.train.Evaluation;
+import org.relunet.train.Trainer;
+import org.relunet.train.TrainingConfig;
+
+/**
+ * Experiment e8, fast transforms (issue 7): Walsh-Hadamard and switch networks against the dense
+ * W1 MLP on Fashion-MNIST, at several widths, with small dense MLPs and a linear classifier as the
+ * honest references at equal parameter counts. Each network trains with the same data order and
+ * epochs; the table gives test accuracy, parameters, forward FLOPs per sample and seconds per epoch,
+ * and the accuracy-vs-parameters frontier is written as an SVG figure.
+ *
+ * <p>This is the experiment's logic as a runnable class until the lab module (relunet-lab) is in
+ * main; it will then be wrapped as the lab's {@code e8}.
+ * <pre>
+ *   FastTransformsStudy [--epochs 5] [--threads 2] [--train N] [--only name,name] [--json FILE] [--svg FILE]
+ *                       [--lr X] [--adam] [--add NAME=SPEC ...]        extra networks with that optimiser
+ * </pre>
+ */
+public final class FastTransformsStudy {
+
+    /**
+     * One network of the study.
+     *
+     * @param name    short label, e.g. {@code switch-2x1024}
+     * @param family  {@code dense}, {@code linear}, {@code wht} (Hadamard/switch), {@code fastfood}, {@code circulant}
+     * @param spec    layer spec text after the (1, 28, 28) input
+     * @param adam    Adam (lr) instead of SGD with momentum 0.9
+     * @param lr      learning rate
+     */
+    public record Network(String name, String family, String spec, boolean adam, double lr) {
+        Optimizer optimizer() { return adam ? Adam.adam(lr) : new Sgd(lr, 0.9); }
+
+        String optimizerText() { return adam ? "adam(" + lr + ")" : "sgd(" + lr + ", momentum 0.9)"; }
+    }
+
+    /**
+     * One trained network.
+     *
+     * @param epochSeconds training time of each epoch (evaluation excluded)
+     */
+    public record Row(Network network, long parameters, long flops, double testAccuracy, double trainLoss,
+                      List<Double> epochSeconds) {
+        /** Median seconds per epoch after the first (the first includes JIT warm-up), or the only one. */
+        public double secondsPerEpoch() {
+            List<Double> s = new ArrayList<>(epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds);
+            s.sort(Comparator.naturalOrder());
+            int n = s.size();
+            return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        }
+    }
+
+    /** The networks of the study: the reference W1, dense and linear baselines, and the transform networks. */
+    public static List<Network> networks() {
+        List<Network> n = new ArrayList<>();
+        n.add(new Network("W1 mlp-256-256", "dense", Presets.MLP, false, 0.05));
+        n.add(new Network("linear", "linear", "flatten dense(10)", false, 0.05));
+        n.add(new Network("mlp-16", "dense", "flatten dense(16) relu dense(10)", false, 0.05));
+        n.add(new Network("mlp-28", "dense", "flatten dense(28) relu dense(10)", false, 0.05));
+        n.add(new Network("hadamard-switch-1024", "wht", "flatten signs(seed=1) hadamard switch_diag dense(10)", false, 0.05));
+        n.add(new Network("switchnet-1x1024", "wht", "flatten switchnet(depth=1,seed=1) dense(10)", false, 0.05));
+        n.add(new Network("switchnet-2x1024", "wht", "flatten switchnet(depth=2,seed=1) dense(10)", false, 0.05));
+        n.add(new Network("switchnet-4x1024", "wht", "flatten switchnet(depth=4,seed=1) dense(10)", false, 0.05));
+        n.add(new Network("switchnet-2x2048", "wht", "flatten switchnet(depth=2,width=2048,seed=1) dense(10)", false, 0.05));
+        n.add(new Network("fastfood-1024", "fastfood", "flatten fastfood(seed=1) relu dense(10)", false, 0.05));
+        n.add(new Network("fastfood-2x1024", "fastfood", "flatten fastfood(seed=1) relu fastfood(seed=2) relu dense(10)", false, 0.05));
+        n.add(new Network("circulant-1024", "circulant", "flatten circulant relu dense(10)", false, 0.05));
+        return n;
+    }
+
+    private final PrintStream log;
+    private final int epochs;
+    private final long seed;
+
+    public FastTransformsStudy(PrintStream log, int epochs, long seed) {
+        this.log = log;
+        this.epochs = epochs;
+        this.seed = seed;
+    }
+
+    /** Trains one network on train and evaluates it on test. */
+    public Row run(Network net, Dataset train, Dataset test) {
+        Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(net.spec()), seed);
+        Trainer trainer = new Trainer(model, net.optimizer(), new TrainingConfig(epochs, 128, seed));
+        List<EpochResult> history = trainer.fit(train, null);
+        double accuracy = Evaluation.of(model, test, 1000).accuracy();
+        List<Double> seconds = new ArrayList<>();
+        for (EpochResult r : history) seconds.add(r.seconds());
+        Row row = new Row(net, model.parameterCount(), model.flopsPerSample(), accuracy,
+                history.get(history.size() - 1).trainLoss(), seconds);
+        log.printf(Locale.ROOT, "%-22s acc %.4f  params %,9d  FLOPs %,11d  %.2f s/epoch  (%s)%n", net.name(), accuracy,
+                row.parameters(), row.flops(), row.secondsPerEpoch(), net.spec());
+        return row;
+    }
+
+    /** The table of results, W1 first, with accuracy and parameters relative to the first row. */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        String fmt = "%-22s %-9s %9s %10s %13s %9s %8s%n";
+        b.append(String.format(Locale.ROOT, fmt, "network", "family", "test acc", "params", "FLOPs/sample", "s/epoch", "vs W1"));
+        Row ref = rows.get(0);
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, fmt, r.network().name(), r.network().family(),
+                    String.format(Locale.ROOT, "%.4f", r.testAccuracy()), String.format(Locale.ROOT, "%,d", r.parameters()),
+                    String.format(Locale.ROOT, "%,d", r.flops()), String.format(Locale.ROOT, "%.2f", r.secondsPerEpoch()),
+                    String.format(Locale.ROOT, "%+.1f pt", 100 * (r.testAccuracy() - ref.testAccuracy()))));
+        }
+        return b.toString();
+    }
+
+    /** JSON-ready results. */
+    public static Map<String, Object> toJson(List<Row> rows, Map<String, Object> meta) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("meta", meta);
+        List<Object> list = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.network().name());
+            m.put("family", r.network().family());
+            m.put("spec", r.network().spec());
+            m.put("optimizer", r.network().optimizerText());
+            m.put("parameters", r.parameters());
+            m.put("flops_per_sample", r.flops());
+            m.put("test_accuracy", r.testAccuracy());
+            m.put("train_loss_last_epoch", r.trainLoss());
+            m.put("epoch_seconds", r.epochSeconds());
+            m.put("seconds_per_epoch", r.secondsPerEpoch());
+            list.add(m);
+        }
+        out.put("networks", list);
+        return out;
+    }
+
+    /**
+     * The accuracy-vs-parameters figure as a small standalone SVG: parameters on a log axis, one
+     * colour per family, the Pareto frontier (best accuracy at or below each parameter count) drawn
+     * as a step line.
+     */
+    public static String frontierSvg(List<Row> rows) {
+        int w = 720, h = 440, left = 70, right = 170, top = 30, bottom = 50;
+        double minP = Double.MAX_VALUE, maxP = 0, minA = 1, maxA = 0;
+        for (Row r : rows) {
+            minP = Math.min(minP, r.parameters());
+            maxP = Math.max(maxP, r.parameters());
+            minA = Math.min(minA, r.testAccuracy());
+            maxA = Math.max(maxA, r.testAccuracy());
+        }
+        double lx0 = Math.floor(Math.log10(minP)), lx1 = Math.ceil(Math.log10(maxP));
+        double a0 = Math.floor(minA * 50) / 50 - 0.01, a1 = Math.ceil(maxA * 50) / 50;
+        int pw = w - left - right, ph = h - top - bottom;
+        java.util.function.DoubleUnaryOperator x = p -> left + (Math.log10(p) - lx0) / (lx1 - lx0) * pw;
+        java.util.function.DoubleUnaryOperator y = a -> top + (a1 - a) / (a1 - a0) * ph;
+        Map<String, String> colours = Map.of("dense", "#1f77b4", "linear", "#7f7f7f", "wht", "#d62728",
+                "fastfood", "#ff7f0e", "circulant", "#2ca02c");
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
+        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n", left, top, pw, ph));
+        for (double e = lx0; e <= lx1; e++) {
+            double px = x.applyAsDouble(Math.pow(10, e));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1e%d</text>%n", px, top, px, top + ph, px, top + ph + 15, (int) e));
+        }
+        for (double a = a0; a <= a1 + 1e-9; a += 0.02) {
+            double py = y.applyAsDouble(a);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>%n", left, py, left + pw, py, left - 5, py + 4, a));
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">parameters (log scale)</text>%n", left + pw / 2, h - 12));
+        s.append(String.format(Locale.ROOT, "<text x=\"15\" y=\"%d\" transform=\"rotate(-90 15 %d)\" text-anchor=\"middle\">test accuracy</text>%n", top + ph / 2, top + ph / 2));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">e8: Fashion-MNIST accuracy vs parameters</text>%n", left + pw / 2));
+        // Pareto frontier: sorted by parameters, keep rows that beat every smaller one
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort(Comparator.comparingLong(Row::parameters));
+        StringBuilder path = new StringBuilder();
+        double best = -1;
+        for (Row r : sorted) {
+            if (r.testAccuracy() <= best) continue;
+            double px = x.applyAsDouble(r.parameters()), py = y.applyAsDouble(r.testAccuracy());
+            if (best < 0) path.append(String.format(Locale.ROOT, "M%.1f,%.1f", px, py));
+            else path.append(String.format(Locale.ROOT, " H%.1f V%.1f", px, py));
+            best = r.testAccuracy();
+        }
+        s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n");
+        for (Row r : rows) {
+            double px = x.applyAsDouble(r.parameters()), py = y.applyAsDouble(r.testAccuracy());
+            String c = colours.getOrDefault(r.network().family(), "#000");
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f, %,d parameters</title></circle>"
+                    + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"%s\">%s</text>%n",
+                    px, py, c, r.network().name(), r.testAccuracy(), r.parameters(), px + 6, py - 4, c, r.network().name()));
+        }
+        int ly = top + 10;
+        for (String fam : List.of("dense", "linear", "wht", "fastfood", "circulant")) {
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
+                    w - right + 20, ly, colours.get(fam), w - right + 30, ly + 4, fam));
+            ly += 18;
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
+
+    public static void main(String[] args) throws IOException {
+        int epochs = 5, threads = Math.min(2, Runtime.getRuntime().availableProcessors()), trainLimit = 0;
+        long seed = 0;
+        Path json = null, svg = null;
+        List<String> only = null;
+        List<String[]> added = new ArrayList<>();
+        double addedLr = 0.05;
+        boolean addedAdam = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--train" -> trainLimit = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--only" -> only = List.of(args[++i].split(","));
+                case "--json" -> json = Path.of(args[++i]);
+                case "--svg" -> svg = Path.of(args[++i]);
+                case "--add" -> added.add(args[++i].split("=", 2));
+                case "--lr" -> addedLr = Double.parseDouble(args[++i]);
+                case "--adam" -> addedAdam = true;
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "'; use --epochs N --threads N --train N --seed N --only a,b --json FILE --svg FILE"
+                        + " [--lr X] [--adam] --add NAME=SPEC (extra networks, with that optimiser)");
+            }
+        }
+        Parallel.setThreads(threads);
+        FashionMnist data = FashionMnist.find(null);
+        Dataset train = data.loadTrain(), test = data.loadTest();
+        if (trainLimit > 0) train = train.stratifiedSubset(trainLimit / train.classes(), seed);
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("java", System.getProperty("java.version"));
+        meta.put("kernels", KernelProvider.choice().reason());
+        meta.put("threads", threads);
+        meta.put("epochs", epochs);
+        meta.put("batch", 128);
+        meta.put("seed", seed);
+        meta.put("train_samples", train.size());
+        meta.put("test_samples", test.size());
+        meta.put("loadavg_before", loadAverage());
+        System.out.printf(Locale.ROOT, "e8 fast transforms: %d train, %d test, %d epochs, batch 128, %d threads, %s, load %s%n",
+                train.size(), test.size(), epochs, threads, KernelProvider.choice().reason(), loadAverage());
+        FastTransformsStudy study = new FastTransformsStudy(System.out, epochs, seed);
+        List<Row> rows = new ArrayList<>();
+        List<Network> all = new ArrayList<>(networks());
+        for (String[] a : added) all.add(new Network(a[0], "wht", a[1], addedAdam, addedLr));
+        for (Network n : all) {
+            if (only != null && !only.contains(n.name())) continue;
+            rows.add(study.run(n, train, test));
+        }
+        meta.put("loadavg_after", loadAverage());
+        System.out.println();
+        System.out.print(table(rows));
+        if (json != null) Bench.writeJson(json, toJson(rows, meta));
+        if (svg != null) Files.writeString(svg, frontierSvg(rows), StandardCharsets.UTF_8);
+    }
+
+    /** The 1, 5 and 15 minute load averages, to judge timings on a shared machine. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}
