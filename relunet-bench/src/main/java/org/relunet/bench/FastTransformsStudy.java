@@ -37,7 +37,8 @@ import org.relunet.train.TrainingConfig;
  * <p>This is the experiment's logic as a runnable class until the lab module (relunet-lab) is in
  * main; it will then be wrapped as the lab's {@code e8}.
  * <pre>
- *   FastTransformsStudy [--epochs 5] [--threads 2] [--train N] [--only name,name] [--json FILE] [--svg FILE]
+ *   FastTransformsStudy [--epochs 5] [--threads 2] [--train N] [--seed 0] [--seeds 1] [--only name,name]
+ *                       [--json FILE] [--svg FILE]
  *                       [--lr X] [--adam] [--add NAME=SPEC ...]        extra networks with that optimiser
  * </pre>
  */
@@ -59,77 +60,155 @@ public final class FastTransformsStudy {
     }
 
     /**
-     * One trained network.
+     * One network trained once per seed.
      *
-     * @param epochSeconds training time of each epoch (evaluation excluded)
+     * @param accuracies   test accuracy of each seed's run
+     * @param trainLosses  last-epoch training loss of each run
+     * @param epochSeconds training time of each epoch of each run (evaluation excluded)
      */
-    public record Row(Network network, long parameters, long flops, double testAccuracy, double trainLoss,
-                      List<Double> epochSeconds) {
-        /** Median seconds per epoch after the first (the first includes JIT warm-up), or the only one. */
+    public record Row(Network network, long parameters, long flops, List<Double> accuracies, List<Double> trainLosses,
+                      List<List<Double>> epochSeconds) {
+        /** Mean test accuracy over the seeds. */
+        public double testAccuracy() { return mean(accuracies); }
+
+        /** Sample standard deviation of the test accuracy over the seeds (0 for one seed). */
+        public double accuracyStd() {
+            int n = accuracies.size();
+            if (n < 2) return 0;
+            double m = testAccuracy(), ss = 0;
+            for (double a : accuracies) ss += (a - m) * (a - m);
+            return Math.sqrt(ss / (n - 1));
+        }
+
+        /** Median seconds per epoch, without each run's first epoch (JIT warm-up) when there are more. */
         public double secondsPerEpoch() {
-            List<Double> s = new ArrayList<>(epochSeconds.size() > 1 ? epochSeconds.subList(1, epochSeconds.size()) : epochSeconds);
+            List<Double> s = new ArrayList<>();
+            for (List<Double> run : epochSeconds) s.addAll(run.size() > 1 ? run.subList(1, run.size()) : run);
             s.sort(Comparator.naturalOrder());
             int n = s.size();
             return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
         }
     }
 
-    /** The networks of the study: the reference W1, dense and linear baselines, and the transform networks. */
+    static double mean(List<Double> values) {
+        double s = 0;
+        for (double v : values) s += v;
+        return s / values.size();
+    }
+
+    /** Adam's rate for every network but the W1 reference recipe (chosen on sn2 and mlp-28 among 1e-3, 3e-3, 1e-2). */
+    public static final double ADAM_RATE = 0.003;
+
+    /**
+     * The networks of the study: W1 with its reference recipe (SGD 0.05, momentum 0.9) and with the
+     * study's optimiser (Adam 3e-3, which all the others use); a linear classifier and small dense
+     * MLPs as references at equal parameter counts; and the transform networks at widths 1024 to 4096.
+     */
     public static List<Network> networks() {
         List<Network> n = new ArrayList<>();
-        n.add(new Network("W1 mlp-256-256", "dense", Presets.MLP, false, 0.05));
-        n.add(new Network("linear", "linear", "flatten dense(10)", false, 0.05));
-        n.add(new Network("mlp-16", "dense", "flatten dense(16) relu dense(10)", false, 0.05));
-        n.add(new Network("mlp-28", "dense", "flatten dense(28) relu dense(10)", false, 0.05));
-        n.add(new Network("hadamard-switch-1024", "wht", "flatten signs(seed=1) hadamard switch_diag dense(10)", false, 0.05));
-        n.add(new Network("switchnet-1x1024", "wht", "flatten switchnet(depth=1,seed=1) dense(10)", false, 0.05));
-        n.add(new Network("switchnet-2x1024", "wht", "flatten switchnet(depth=2,seed=1) dense(10)", false, 0.05));
-        n.add(new Network("switchnet-4x1024", "wht", "flatten switchnet(depth=4,seed=1) dense(10)", false, 0.05));
-        n.add(new Network("switchnet-2x2048", "wht", "flatten switchnet(depth=2,width=2048,seed=1) dense(10)", false, 0.05));
-        n.add(new Network("fastfood-1024", "fastfood", "flatten fastfood(seed=1) relu dense(10)", false, 0.05));
-        n.add(new Network("fastfood-2x1024", "fastfood", "flatten fastfood(seed=1) relu fastfood(seed=2) relu dense(10)", false, 0.05));
-        n.add(new Network("circulant-1024", "circulant", "flatten circulant relu dense(10)", false, 0.05));
+        n.add(new Network("W1 (sgd)", "dense", Presets.MLP, false, 0.05));
+        n.add(new Network("W1 (adam)", "dense", Presets.MLP, true, ADAM_RATE));
+        n.add(adam("linear", "linear", "flatten dense(10)"));
+        n.add(adam("mlp-16", "dense", "flatten dense(16) relu dense(10)"));
+        n.add(adam("mlp-28", "dense", "flatten dense(28) relu dense(10)"));
+        n.add(adam("mlp-64", "dense", "flatten dense(64) relu dense(10)"));
+        n.add(adam("hadamard-switch", "wht", "flatten signs(seed=1) hadamard switch_diag dense(10)"));
+        n.add(adam("switchnet-1x1024", "wht", "flatten switchnet(depth=1,seed=1) dense(10)"));
+        n.add(adam("switchnet-2x1024", "wht", "flatten switchnet(depth=2,seed=1) dense(10)"));
+        n.add(adam("switchnet-3x1024", "wht", "flatten switchnet(depth=3,seed=1) dense(10)"));
+        n.add(adam("switchnet-5x1024", "wht", "flatten switchnet(depth=5,seed=1) dense(10)"));
+        n.add(adam("switchnet-2x2048", "wht", "flatten switchnet(depth=2,width=2048,seed=1) dense(10)"));
+        n.add(adam("switchnet-2x4096", "wht", "flatten switchnet(depth=2,width=4096,seed=1) dense(10)"));
+        n.add(adam("fastfood-1024", "fastfood", "flatten fastfood(seed=1) relu dense(10)"));
+        n.add(adam("fastfood-2x1024", "fastfood", "flatten fastfood(seed=1) relu fastfood(seed=2) relu dense(10)"));
+        n.add(adam("fastfood-2048", "fastfood", "flatten fastfood(width=2048,seed=1) relu dense(10)"));
+        n.add(adam("circulant-1024", "circulant", "flatten circulant relu dense(10)"));
         return n;
     }
 
+    private static Network adam(String name, String family, String spec) { return new Network(name, family, spec, true, ADAM_RATE); }
+
     private final PrintStream log;
     private final int epochs;
-    private final long seed;
+    private final List<Long> seeds;
 
-    public FastTransformsStudy(PrintStream log, int epochs, long seed) {
+    /**
+     * @param seeds one training run per seed (initial weights and data order; the random parts of
+     *              the transforms come from the seeds in the specs and stay fixed)
+     */
+    public FastTransformsStudy(PrintStream log, int epochs, List<Long> seeds) {
         this.log = log;
         this.epochs = epochs;
-        this.seed = seed;
+        this.seeds = List.copyOf(seeds);
     }
 
-    /** Trains one network on train and evaluates it on test. */
+    /** Trains one network once per seed on train and evaluates it on test. */
     public Row run(Network net, Dataset train, Dataset test) {
-        Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(net.spec()), seed);
-        Trainer trainer = new Trainer(model, net.optimizer(), new TrainingConfig(epochs, 128, seed));
-        List<EpochResult> history = trainer.fit(train, null);
-        double accuracy = Evaluation.of(model, test, 1000).accuracy();
-        List<Double> seconds = new ArrayList<>();
-        for (EpochResult r : history) seconds.add(r.seconds());
-        Row row = new Row(net, model.parameterCount(), model.flopsPerSample(), accuracy,
-                history.get(history.size() - 1).trainLoss(), seconds);
-        log.printf(Locale.ROOT, "%-22s acc %.4f  params %,9d  FLOPs %,11d  %.2f s/epoch  (%s)%n", net.name(), accuracy,
-                row.parameters(), row.flops(), row.secondsPerEpoch(), net.spec());
+        List<Double> accuracies = new ArrayList<>(), losses = new ArrayList<>();
+        List<List<Double>> seconds = new ArrayList<>();
+        long parameters = 0, flops = 0;
+        for (long seed : seeds) {
+            Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(net.spec()), seed);
+            Trainer trainer = new Trainer(model, net.optimizer(), new TrainingConfig(epochs, 128, seed));
+            List<EpochResult> history = trainer.fit(train, null);
+            accuracies.add(Evaluation.of(model, test, 1000).accuracy());
+            losses.add(history.get(history.size() - 1).trainLoss());
+            List<Double> runSeconds = new ArrayList<>();
+            for (EpochResult r : history) runSeconds.add(r.seconds());
+            seconds.add(runSeconds);
+            parameters = model.parameterCount();
+            flops = model.flopsPerSample();
+        }
+        Row row = new Row(net, parameters, flops, accuracies, losses, seconds);
+        log.printf(Locale.ROOT, "%-22s acc %.4f +- %.4f  params %,9d  FLOPs %,11d  %.2f s/epoch  (%s)%n", net.name(),
+                row.testAccuracy(), row.accuracyStd(), row.parameters(), row.flops(), row.secondsPerEpoch(), net.spec());
         return row;
     }
 
     /** The table of results, W1 first, with accuracy and parameters relative to the first row. */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
-        String fmt = "%-22s %-9s %9s %10s %13s %9s %8s%n";
-        b.append(String.format(Locale.ROOT, fmt, "network", "family", "test acc", "params", "FLOPs/sample", "s/epoch", "vs W1"));
+        String fmt = "%-22s %-9s %9s %7s %10s %13s %9s %8s%n";
+        b.append(String.format(Locale.ROOT, fmt, "network", "family", "test acc", "+-", "params", "FLOPs/sample", "s/epoch", "vs W1"));
         Row ref = rows.get(0);
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, fmt, r.network().name(), r.network().family(),
-                    String.format(Locale.ROOT, "%.4f", r.testAccuracy()), String.format(Locale.ROOT, "%,d", r.parameters()),
+                    String.format(Locale.ROOT, "%.4f", r.testAccuracy()), String.format(Locale.ROOT, "%.4f", r.accuracyStd()),
+                    String.format(Locale.ROOT, "%,d", r.parameters()),
                     String.format(Locale.ROOT, "%,d", r.flops()), String.format(Locale.ROOT, "%.2f", r.secondsPerEpoch()),
                     String.format(Locale.ROOT, "%+.1f pt", 100 * (r.testAccuracy() - ref.testAccuracy()))));
         }
         return b.toString();
+    }
+
+    /** Whether a network is built on fast transforms (not dense or linear). */
+    static boolean isTransform(Row r) { return !r.network().family().equals("dense") && !r.network().family().equals("linear"); }
+
+    /**
+     * The best transform network with at most a tenth of W1's parameters (the issue's target: within
+     * 2 points of W1), or null when there is none; W1 is the first row.
+     */
+    public static Row bestWithinBudget(List<Row> rows) {
+        Row ref = rows.get(0), best = null;
+        for (Row r : rows) {
+            if (isTransform(r) && 10 * r.parameters() <= ref.parameters() && (best == null || r.testAccuracy() > best.testAccuracy())) best = r;
+        }
+        return best;
+    }
+
+    /** One paragraph: the best transform network within the budget against W1. */
+    public static String summary(List<Row> rows) {
+        Row ref = rows.get(0), best = bestWithinBudget(rows);
+        if (best == null) return "no transform network within a tenth of W1's parameters was run\n";
+        double gap = 100 * (ref.testAccuracy() - best.testAccuracy());
+        return String.format(Locale.ROOT,
+                "best transform network with <= 1/10 of W1's parameters: %s (%s)%n"
+                        + "  test accuracy %.4f +- %.4f vs W1 %.4f: %.1f points %s (target: within 2) -> %s%n"
+                        + "  parameters %,d vs %,d (%.1f%%), FLOPs/sample %,d vs %,d (%.1f%%), %.2f vs %.2f s/epoch%n",
+                best.network().name(), best.network().spec(), best.testAccuracy(), best.accuracyStd(), ref.testAccuracy(), Math.abs(gap),
+                gap >= 0 ? "below" : "above", gap <= 2 ? "target met" : "target missed",
+                best.parameters(), ref.parameters(), 100.0 * best.parameters() / ref.parameters(),
+                best.flops(), ref.flops(), 100.0 * best.flops() / ref.flops(), best.secondsPerEpoch(), ref.secondsPerEpoch());
     }
 
     /** JSON-ready results. */
@@ -146,12 +225,39 @@ public final class FastTransformsStudy {
             m.put("parameters", r.parameters());
             m.put("flops_per_sample", r.flops());
             m.put("test_accuracy", r.testAccuracy());
-            m.put("train_loss_last_epoch", r.trainLoss());
+            m.put("test_accuracy_std", r.accuracyStd());
+            m.put("test_accuracy_per_seed", r.accuracies());
+            m.put("train_loss_last_epoch_per_seed", r.trainLosses());
             m.put("epoch_seconds", r.epochSeconds());
             m.put("seconds_per_epoch", r.secondsPerEpoch());
             list.add(m);
         }
         out.put("networks", list);
+        Row best = bestWithinBudget(rows);
+        if (best != null) out.put("best_within_tenth_of_w1_parameters", best.network().name());
+        return out;
+    }
+
+    /** The rows of a JSON file written by {@link #toJson} (the optimiser is not restored). */
+    @SuppressWarnings("unchecked")
+    public static List<Row> rowsFromJson(String text) {
+        Map<String, Object> root = (Map<String, Object>) org.relunet.io.Json.parse(text);
+        List<Row> rows = new ArrayList<>();
+        for (Object o : (List<Object>) root.get("networks")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            Network net = new Network((String) m.get("name"), (String) m.get("family"), (String) m.get("spec"), false, 0);
+            List<List<Double>> seconds = new ArrayList<>();
+            for (Object run : (List<Object>) m.get("epoch_seconds")) seconds.add(doubles(run));
+            rows.add(new Row(net, ((Number) m.get("parameters")).longValue(), ((Number) m.get("flops_per_sample")).longValue(),
+                    doubles(m.get("test_accuracy_per_seed")), doubles(m.get("train_loss_last_epoch_per_seed")), seconds));
+        }
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> doubles(Object list) {
+        List<Double> out = new ArrayList<>();
+        for (Object v : (List<Object>) list) out.add(((Number) v).doubleValue());
         return out;
     }
 
@@ -166,25 +272,25 @@ public final class FastTransformsStudy {
         for (Row r : rows) {
             minP = Math.min(minP, r.parameters());
             maxP = Math.max(maxP, r.parameters());
-            minA = Math.min(minA, r.testAccuracy());
-            maxA = Math.max(maxA, r.testAccuracy());
+            minA = Math.min(minA, r.testAccuracy() - r.accuracyStd());
+            maxA = Math.max(maxA, r.testAccuracy() + r.accuracyStd());
         }
-        double lx0 = Math.floor(Math.log10(minP)), lx1 = Math.ceil(Math.log10(maxP));
-        double a0 = Math.floor(minA * 50) / 50 - 0.01, a1 = Math.ceil(maxA * 50) / 50;
+        double logMin = Math.floor(Math.log10(minP)), logMax = Math.ceil(Math.log10(maxP));
+        double a0 = Math.floor(minA * 100) / 100, a1 = Math.ceil(maxA * 100) / 100;
         int pw = w - left - right, ph = h - top - bottom;
-        java.util.function.DoubleUnaryOperator x = p -> left + (Math.log10(p) - lx0) / (lx1 - lx0) * pw;
+        java.util.function.DoubleUnaryOperator x = p -> left + (Math.log10(p) - logMin) / (logMax - logMin) * pw;
         java.util.function.DoubleUnaryOperator y = a -> top + (a1 - a) / (a1 - a0) * ph;
         Map<String, String> colours = Map.of("dense", "#1f77b4", "linear", "#7f7f7f", "wht", "#d62728",
                 "fastfood", "#ff7f0e", "circulant", "#2ca02c");
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n", left, top, pw, ph));
-        for (double e = lx0; e <= lx1; e++) {
+        for (double e = logMin; e <= logMax; e++) {
             double px = x.applyAsDouble(Math.pow(10, e));
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1e%d</text>%n", px, top, px, top + ph, px, top + ph + 15, (int) e));
         }
-        for (double a = a0; a <= a1 + 1e-9; a += 0.02) {
+        for (double a = a0; a <= a1 + 1e-9; a += 0.01) {
             double py = y.applyAsDouble(a);
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>%n", left, py, left + pw, py, left - 5, py + 4, a));
@@ -205,12 +311,35 @@ public final class FastTransformsStudy {
             best = r.testAccuracy();
         }
         s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n");
-        for (Row r : rows) {
+        List<double[]> labels = new ArrayList<>();   // boxes (x0, x1, y) of the labels placed so far
+        List<Row> byParameters = new ArrayList<>(rows);
+        byParameters.sort(Comparator.comparingLong(Row::parameters).thenComparing(r -> -r.testAccuracy()));
+        for (Row r : byParameters) {
             double px = x.applyAsDouble(r.parameters()), py = y.applyAsDouble(r.testAccuracy());
             String c = colours.getOrDefault(r.network().family(), "#000");
+            if (r.accuracyStd() > 0) {   // +- one standard deviation over the seeds
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
+                        px, y.applyAsDouble(r.testAccuracy() - r.accuracyStd()), px, y.applyAsDouble(r.testAccuracy() + r.accuracyStd()), c));
+            }
+            // the label goes right of the point, moved down past labels it would overlap
+            double lx0 = px + 6, lx1 = lx0 + 5.2 * r.network().name().length(), ly = py + 3;
+            for (boolean moved = true; moved; ) {
+                moved = false;
+                for (double[] box : labels) {
+                    if (lx0 < box[1] && box[0] < lx1 && Math.abs(ly - box[2]) < 10) {
+                        ly = box[2] + 10;
+                        moved = true;
+                    }
+                }
+            }
+            labels.add(new double[] {lx0, lx1, ly});
+            if (ly > py + 6) {   // a leader line to a label that had to move
+                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"0.5\"/>%n",
+                        px + 3, py + 2, lx0 - 1, ly - 3, c));
+            }
             s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f, %,d parameters</title></circle>"
                     + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"%s\">%s</text>%n",
-                    px, py, c, r.network().name(), r.testAccuracy(), r.parameters(), px + 6, py - 4, c, r.network().name()));
+                    px, py, c, r.network().name(), r.testAccuracy(), r.parameters(), lx0, ly, c, r.network().name()));
         }
         int ly = top + 10;
         for (String fam : List.of("dense", "linear", "wht", "fastfood", "circulant")) {
@@ -225,7 +354,8 @@ public final class FastTransformsStudy {
     public static void main(String[] args) throws IOException {
         int epochs = 5, threads = Math.min(2, Runtime.getRuntime().availableProcessors()), trainLimit = 0;
         long seed = 0;
-        Path json = null, svg = null;
+        int seedCount = 1;
+        Path json = null, svg = null, from = null;
         List<String> only = null;
         List<String[]> added = new ArrayList<>();
         double addedLr = 0.05;
@@ -236,16 +366,26 @@ public final class FastTransformsStudy {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--train" -> trainLimit = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--seeds" -> seedCount = Integer.parseInt(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--json" -> json = Path.of(args[++i]);
                 case "--svg" -> svg = Path.of(args[++i]);
                 case "--add" -> added.add(args[++i].split("=", 2));
+                case "--from" -> from = Path.of(args[++i]);
                 case "--lr" -> addedLr = Double.parseDouble(args[++i]);
                 case "--adam" -> addedAdam = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; use --epochs N --threads N --train N --seed N --only a,b --json FILE --svg FILE"
+                        + "'; use --epochs N --threads N --train N --seed N --seeds COUNT --only a,b --json FILE --svg FILE --from FILE"
                         + " [--lr X] [--adam] --add NAME=SPEC (extra networks, with that optimiser)");
             }
+        }
+        if (from != null) {   // re-render the table, summary and figure of an earlier run
+            List<Row> rows = rowsFromJson(Files.readString(from, StandardCharsets.UTF_8));
+            System.out.print(table(rows));
+            System.out.println();
+            System.out.print(summary(rows));
+            if (svg != null) Files.writeString(svg, frontierSvg(rows), StandardCharsets.UTF_8);
+            return;
         }
         Parallel.setThreads(threads);
         FashionMnist data = FashionMnist.find(null);
@@ -257,13 +397,15 @@ public final class FastTransformsStudy {
         meta.put("threads", threads);
         meta.put("epochs", epochs);
         meta.put("batch", 128);
-        meta.put("seed", seed);
+        List<Long> seeds = new ArrayList<>();
+        for (int k = 0; k < seedCount; k++) seeds.add(seed + k);
+        meta.put("seeds", seeds);
         meta.put("train_samples", train.size());
         meta.put("test_samples", test.size());
         meta.put("loadavg_before", loadAverage());
-        System.out.printf(Locale.ROOT, "e8 fast transforms: %d train, %d test, %d epochs, batch 128, %d threads, %s, load %s%n",
-                train.size(), test.size(), epochs, threads, KernelProvider.choice().reason(), loadAverage());
-        FastTransformsStudy study = new FastTransformsStudy(System.out, epochs, seed);
+        System.out.printf(Locale.ROOT, "e8 fast transforms: %d train, %d test, %d epochs, batch 128, %d seed(s), %d threads, %s, load %s%n",
+                train.size(), test.size(), epochs, seedCount, threads, KernelProvider.choice().reason(), loadAverage());
+        FastTransformsStudy study = new FastTransformsStudy(System.out, epochs, seeds);
         List<Row> rows = new ArrayList<>();
         List<Network> all = new ArrayList<>(networks());
         for (String[] a : added) all.add(new Network(a[0], "wht", a[1], addedAdam, addedLr));
@@ -274,6 +416,8 @@ public final class FastTransformsStudy {
         meta.put("loadavg_after", loadAverage());
         System.out.println();
         System.out.print(table(rows));
+        System.out.println();
+        System.out.print(summary(rows));
         if (json != null) Bench.writeJson(json, toJson(rows, meta));
         if (svg != null) Files.writeString(svg, frontierSvg(rows), StandardCharsets.UTF_8);
     }
