@@ -175,6 +175,15 @@ public interface Kernels {
      */
     void wht(float[] x, int off, int rows, int cols, boolean normalised);
 
+    /** A diagonal on every row, x, y (R, L), d (L): y[r][j] = x[r][j] * d[j]. y may be x. */
+    void mulRowVector(float[] x, int rows, int cols, float[] d, float[] y);
+
+    /**
+     * Backward of {@link #mulRowVector}: dIn = d * dOut (dIn may be dOut) and, when dd is not null,
+     * dd[j] += x[r][j] * dOut[r][j] added in row order.
+     */
+    void mulRowVectorBackward(float[] x, float[] dOut, int rows, int cols, float[] d, float[] dIn, float[] dd);
+
     /**
      * Switched diagonal (the seed's "switch"): x, y (R, L), a, b (L),
      * y[r][j] = (x[r][j] > 0 ? a[j] : b[j]) * x[r][j]. y may be x.

@@ -409,6 +409,24 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override public void mulRowVector(float[] x, int rows, int cols, float[] d, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) y[o + j] = x[o + j] * d[j];
+        }
+    }
+
+    @Override public void mulRowVectorBackward(float[] x, float[] dOut, int rows, int cols, float[] d, float[] dIn, float[] dd) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float g = dOut[o + j];
+                if (dd != null) dd[j] += x[o + j] * g;
+                dIn[o + j] = d[j] * g;
+            }
+        }
+    }
+
     @Override public void switchedScale(float[] x, int rows, int cols, float[] a, float[] b, float[] y) {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;

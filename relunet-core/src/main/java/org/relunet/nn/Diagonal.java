@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.relunet.init.Rng;
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Kernels;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
@@ -21,6 +23,7 @@ public final class Diagonal implements Layer {
     private final LayerSpec.DiagonalSpec spec;
     private final Shape shape;
     private final Parameter scale;   // (F)
+    private final Kernels kernels = KernelProvider.kernels();
     private Tensor input, out, dIn;
 
     Diagonal(LayerSpec.DiagonalSpec spec, Shape shape) {
@@ -42,26 +45,13 @@ public final class Diagonal implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
         if (out == null || out.size() != x.size()) out = Tensor.zeros(x.shape());
-        RandomSigns.multiplyRows(x.data, x.batch(), scale.value(), out.data);
+        kernels.mulRowVector(x.data, x.batch(), shape.size(), scale.value(), out.data);
         return out;
     }
 
     @Override public Tensor backward(Tensor dOut) {
         if (dIn == null || dIn.size() != dOut.size()) dIn = Tensor.zeros(dOut.shape());
-        scaleBackward(input.data, dOut.data, dOut.batch(), scale.value(), dIn.data, scale.grad());
+        kernels.mulRowVectorBackward(input.data, dOut.data, dOut.batch(), shape.size(), scale.value(), dIn.data, scale.grad());
         return dIn;
-    }
-
-    /** dd[j] += sum_r x[r][j] dOut[r][j]; dIn = d * dOut (dIn may be dOut). */
-    static void scaleBackward(float[] x, float[] dOut, int rows, float[] d, float[] dIn, float[] dd) {
-        int cols = d.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float g = dOut[o + j];
-                dd[j] += x[o + j] * g;
-                dIn[o + j] = d[j] * g;
-            }
-        }
     }
 }

@@ -80,15 +80,15 @@ public final class Fastfood implements Layer {
         }
         float[] a = work.data, p = permuted.data, t = transformed.data;
         Hadamard.expand(x.data, n, inputs, width, a);
-        RandomSigns.multiplyRows(a, n, signs, a);
+        kernels.mulRowVector(a, n, width, signs, a);
         kernels.wht(a, 0, n, width, true);
         for (int r = 0; r < n; r++) {
             int o = r * width;
             for (int j = 0; j < width; j++) p[o + j] = a[o + perm[j]];
         }
-        RandomSigns.multiplyRows(p, n, gaussian.value(), t);
+        kernels.mulRowVector(p, n, width, gaussian.value(), t);
         kernels.wht(t, 0, n, width, true);
-        RandomSigns.multiplyRows(t, n, scale.value(), out.data);
+        kernels.mulRowVector(t, n, width, scale.value(), out.data);
         return out;
     }
 
@@ -96,15 +96,15 @@ public final class Fastfood implements Layer {
         int n = dOut.batch();
         if (dIn == null || dIn.batch() != n) dIn = Tensor.zeros(n, inputs);
         float[] e = grad.data, a = work.data;
-        Diagonal.scaleBackward(transformed.data, dOut.data, n, scale.value(), e, scale.grad());
+        kernels.mulRowVectorBackward(transformed.data, dOut.data, n, width, scale.value(), e, scale.grad());
         kernels.wht(e, 0, n, width, true);
-        Diagonal.scaleBackward(permuted.data, e, n, gaussian.value(), e, gaussian.grad());
+        kernels.mulRowVectorBackward(permuted.data, e, n, width, gaussian.value(), e, gaussian.grad());
         for (int r = 0; r < n; r++) {            // P^T
             int o = r * width;
             for (int j = 0; j < width; j++) a[o + perm[j]] = e[o + j];
         }
         kernels.wht(a, 0, n, width, true);
-        RandomSigns.multiplyRows(a, n, signs, a);
+        kernels.mulRowVector(a, n, width, signs, a);
         Hadamard.contract(a, n, width, inputs, dIn.data);
         return dIn;
     }

@@ -1,6 +1,8 @@
 package org.relunet.nn;
 
 import org.relunet.init.Rng;
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Kernels;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
@@ -18,6 +20,7 @@ public final class RandomSigns implements Layer {
     private final LayerSpec.RandomSignsSpec spec;
     private final Shape shape;
     private final float[] signs;   // (F)
+    private final Kernels kernels = KernelProvider.kernels();
     private Tensor out, dIn;
 
     RandomSigns(LayerSpec.RandomSignsSpec spec, Shape shape) {
@@ -44,22 +47,13 @@ public final class RandomSigns implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         if (out == null || out.size() != x.size()) out = Tensor.zeros(x.shape());
-        multiplyRows(x.data, x.batch(), signs, out.data);
+        kernels.mulRowVector(x.data, x.batch(), signs.length, signs, out.data);
         return out;
     }
 
     @Override public Tensor backward(Tensor dOut) {
         if (dIn == null || dIn.size() != dOut.size()) dIn = Tensor.zeros(dOut.shape());
-        multiplyRows(dOut.data, dOut.batch(), signs, dIn.data);
+        kernels.mulRowVector(dOut.data, dOut.batch(), signs.length, signs, dIn.data);
         return dIn;
-    }
-
-    /** y[r][j] = x[r][j] * d[j] for R rows of d.length; y may be x. */
-    static void multiplyRows(float[] x, int rows, float[] d, float[] y) {
-        int cols = d.length;
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) y[o + j] = x[o + j] * d[j];
-        }
     }
 }

@@ -89,7 +89,7 @@ public final class SwitchNet implements Layer {
         for (int l = 0; l < depth; l++) {
             float[] z = pre[l].data;
             if (l > 0) kernels.switchedScale(pre[l - 1].data, n, width, positive[l - 1].value(), negative[l - 1].value(), z);
-            RandomSigns.multiplyRows(z, n, signs[l], z);
+            kernels.mulRowVector(z, n, width, signs[l], z);
             kernels.wht(z, 0, n, width, true);
         }
         kernels.switchedScale(pre[depth - 1].data, n, width, positive[depth - 1].value(), negative[depth - 1].value(), out.data);
@@ -107,7 +107,7 @@ public final class SwitchNet implements Layer {
             kernels.switchedScaleBackward(pre[l].data, g, n, width, positive[l].value(), negative[l].value(), g,
                     positive[l].grad(), negative[l].grad());
             kernels.wht(g, 0, n, width, true);
-            RandomSigns.multiplyRows(g, n, signs[l], g);
+            kernels.mulRowVector(g, n, width, signs[l], g);
         }
         Hadamard.contract(g, n, width, inputs, dIn.data);
         return dIn;

@@ -195,6 +195,30 @@ class FastTransformTest {
         }
     }
 
+    @Test
+    void mulRowVectorGivesTheScalarBitsOnAwkwardShapesInPlaceToo() {
+        Kernels v = vectorOrSkip();
+        Kernels s = new ScalarKernels();
+        SplittableRandom rnd = new SplittableRandom(29);
+        for (int[] shape : new int[][] {{1, 1}, {3, 3}, {2, 13}, {5, 207}, {4, 1029}, {128, 1024}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] x = random(rnd, rows * cols), g = random(rnd, rows * cols), d = random(rnd, cols);
+            float[] ys = new float[x.length], yv = x.clone();
+            s.mulRowVector(x, rows, cols, d, ys);
+            v.mulRowVector(yv, rows, cols, d, yv);                           // in place
+            assertSameBits(ys, yv, "mulRowVector " + rows + "x" + cols);
+            float[] dd0 = random(rnd, cols), dds = dd0.clone(), ddv = dd0.clone();
+            float[] dIns = new float[x.length], gv = g.clone();
+            s.mulRowVectorBackward(x, g, rows, cols, d, dIns, dds);
+            v.mulRowVectorBackward(x, gv, rows, cols, d, gv, ddv);             // in place: dIn is dOut
+            assertSameBits(dIns, gv, "mulRowVectorBackward dIn " + rows + "x" + cols);
+            assertSameBits(dds, ddv, "mulRowVectorBackward dd " + rows + "x" + cols);
+            float[] noGrad = g.clone();
+            v.mulRowVectorBackward(x, noGrad, rows, cols, d, noGrad, null);   // no dd wanted
+            assertSameBits(dIns, noGrad, "mulRowVectorBackward without dd " + rows + "x" + cols);
+        }
+    }
+
     // ---------------------------------------------------------------- real FFT
 
     /** The naive DFT in double: bins 0..L/2 of sum_j x[j] e^{-2 pi i jk/L}. */
