@@ -117,10 +117,10 @@ public final class FastTransformBench {
         meta.put("java", System.getProperty("java.version"));
         meta.put("kernels", KernelProvider.choice().reason());
         meta.put("threads", threads);
-        meta.put("loadavg_before", FastTransformsStudy.loadAverage());
+        meta.put("loadavg_before", loadAverage());
         out.put("meta", meta);
         System.out.printf(Locale.ROOT, "fast transforms: %s, %d thread(s), best of %d rounds of %.1f s, load %s%n",
-                KernelProvider.choice().reason(), threads, rounds, seconds, FastTransformsStudy.loadAverage());
+                KernelProvider.choice().reason(), threads, rounds, seconds, loadAverage());
 
         Map<String, Object> wht = new LinkedHashMap<>();
         System.out.printf(Locale.ROOT, "%-28s %16s %16s %12s%n", "transform", chosen.name(), "scalar", "speed-up");
@@ -157,8 +157,18 @@ public final class FastTransformBench {
             layers.put(spec, m);
         }
         out.put("layers_batch128_width1024", layers);
-        meta.put("loadavg_after", FastTransformsStudy.loadAverage());
-        System.out.println("load after: " + FastTransformsStudy.loadAverage());
+        meta.put("loadavg_after", loadAverage());
+        System.out.println("load after: " + loadAverage());
         if (json != null) Bench.writeJson(json, out);
+    }
+
+    /** The 1, 5 and 15 minute load averages, to judge timings on a shared machine. */
+    static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.relunet.bench;
+package org.relunet.lab.experiments;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.relunet.data.Dataset;
 import org.relunet.data.FashionMnist;
+import org.relunet.io.Json;
 import org.relunet.kernels.KernelProvider;
 import org.relunet.kernels.Parallel;
 import org.relunet.nn.LayerSpecParser;
@@ -28,19 +29,21 @@ import org.relunet.train.Trainer;
 import org.relunet.train.TrainingConfig;
 
 /**
- * Experiment e8, fast transforms (issue 7): Walsh-Hadamard and switch networks against the dense
- * W1 MLP on Fashion-MNIST, at several widths, with small dense MLPs and a linear classifier as the
- * honest references at equal parameter counts. Each network trains with the same data order and
- * epochs; the table gives test accuracy, parameters, forward FLOPs per sample and seconds per epoch,
- * and the accuracy-vs-parameters frontier is written as an SVG figure.
+ * The logic of experiment e8 ({@link E8FastTransforms}), fast transforms (issue 7): Walsh-Hadamard,
+ * switch, Fastfood and circulant networks against the dense W1 MLP on Fashion-MNIST, at several
+ * widths, with small dense MLPs and a linear classifier as the honest references at equal parameter
+ * counts. Every network trains with the same epochs, batch and seeds; a row gives test accuracy
+ * (mean and spread over the seeds), parameters, forward FLOPs per sample and seconds per epoch.
  *
- * <p>This is the experiment's logic as a runnable class until the lab module (relunet-lab) is in
- * main; it will then be wrapped as the lab's {@code e8}.
+ * <p>Also runnable on its own (a table and a JSON file, no report), e.g. to try more networks or to
+ * choose the learning rate on a validation split:
  * <pre>
- *   FastTransformsStudy [--epochs 5] [--threads 2] [--train N] [--seed 0] [--seeds 1] [--only name,name]
- *                       [--json FILE] [--svg FILE]
+ *   FastTransformsStudy [--epochs 5] [--threads 2] [--train N] [--validation FRACTION] [--seed 0] [--seeds 1]
+ *                       [--only name,name] [--json FILE] [--from FILE]
  *                       [--lr X] [--adam] [--add NAME=SPEC ...]        extra networks with that optimiser
  * </pre>
+ * {@code --validation} holds out a stratified fraction of the training set and reports accuracy on
+ * it instead of the test set; {@code --from} re-prints the table of an earlier JSON file.
  */
 public final class FastTransformsStudy {
 
@@ -241,7 +244,7 @@ public final class FastTransformsStudy {
     /** The rows of a JSON file written by {@link #toJson} (the optimiser is not restored). */
     @SuppressWarnings("unchecked")
     public static List<Row> rowsFromJson(String text) {
-        Map<String, Object> root = (Map<String, Object>) org.relunet.io.Json.parse(text);
+        Map<String, Object> root = (Map<String, Object>) Json.parse(text);
         List<Row> rows = new ArrayList<>();
         for (Object o : (List<Object>) root.get("networks")) {
             Map<String, Object> m = (Map<String, Object>) o;
@@ -261,101 +264,12 @@ public final class FastTransformsStudy {
         return out;
     }
 
-    /**
-     * The accuracy-vs-parameters figure as a small standalone SVG: parameters on a log axis, one
-     * colour per family, the Pareto frontier (best accuracy at or below each parameter count) drawn
-     * as a step line.
-     */
-    public static String frontierSvg(List<Row> rows) {
-        int w = 720, h = 440, left = 70, right = 170, top = 30, bottom = 50;
-        double minP = Double.MAX_VALUE, maxP = 0, minA = 1, maxA = 0;
-        for (Row r : rows) {
-            minP = Math.min(minP, r.parameters());
-            maxP = Math.max(maxP, r.parameters());
-            minA = Math.min(minA, r.testAccuracy() - r.accuracyStd());
-            maxA = Math.max(maxA, r.testAccuracy() + r.accuracyStd());
-        }
-        double logMin = Math.floor(Math.log10(minP)), logMax = Math.ceil(Math.log10(maxP));
-        double a0 = Math.floor(minA * 100) / 100, a1 = Math.ceil(maxA * 100) / 100;
-        int pw = w - left - right, ph = h - top - bottom;
-        java.util.function.DoubleUnaryOperator x = p -> left + (Math.log10(p) - logMin) / (logMax - logMin) * pw;
-        java.util.function.DoubleUnaryOperator y = a -> top + (a1 - a) / (a1 - a0) * ph;
-        Map<String, String> colours = Map.of("dense", "#1f77b4", "linear", "#7f7f7f", "wht", "#d62728",
-                "fastfood", "#ff7f0e", "circulant", "#2ca02c");
-        StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">%n", w, h));
-        s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#444\"/>%n", left, top, pw, ph));
-        for (double e = logMin; e <= logMax; e++) {
-            double px = x.applyAsDouble(Math.pow(10, e));
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1e%d</text>%n", px, top, px, top + ph, px, top + ph + 15, (int) e));
-        }
-        for (double a = a0; a <= a1 + 1e-9; a += 0.01) {
-            double py = y.applyAsDouble(a);
-            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>%n", left, py, left + pw, py, left - 5, py + 4, a));
-        }
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">parameters (log scale)</text>%n", left + pw / 2, h - 12));
-        s.append(String.format(Locale.ROOT, "<text x=\"15\" y=\"%d\" transform=\"rotate(-90 15 %d)\" text-anchor=\"middle\">test accuracy</text>%n", top + ph / 2, top + ph / 2));
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" text-anchor=\"middle\" font-size=\"13\">e8: Fashion-MNIST accuracy vs parameters</text>%n", left + pw / 2));
-        // Pareto frontier: sorted by parameters, keep rows that beat every smaller one
-        List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparingLong(Row::parameters));
-        StringBuilder path = new StringBuilder();
-        double best = -1;
-        for (Row r : sorted) {
-            if (r.testAccuracy() <= best) continue;
-            double px = x.applyAsDouble(r.parameters()), py = y.applyAsDouble(r.testAccuracy());
-            if (best < 0) path.append(String.format(Locale.ROOT, "M%.1f,%.1f", px, py));
-            else path.append(String.format(Locale.ROOT, " H%.1f V%.1f", px, py));
-            best = r.testAccuracy();
-        }
-        s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n");
-        List<double[]> labels = new ArrayList<>();   // boxes (x0, x1, y) of the labels placed so far
-        List<Row> byParameters = new ArrayList<>(rows);
-        byParameters.sort(Comparator.comparingLong(Row::parameters).thenComparing(r -> -r.testAccuracy()));
-        for (Row r : byParameters) {
-            double px = x.applyAsDouble(r.parameters()), py = y.applyAsDouble(r.testAccuracy());
-            String c = colours.getOrDefault(r.network().family(), "#000");
-            if (r.accuracyStd() > 0) {   // +- one standard deviation over the seeds
-                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>%n",
-                        px, y.applyAsDouble(r.testAccuracy() - r.accuracyStd()), px, y.applyAsDouble(r.testAccuracy() + r.accuracyStd()), c));
-            }
-            // the label goes right of the point, moved down past labels it would overlap
-            double lx0 = px + 6, lx1 = lx0 + 5.2 * r.network().name().length(), ly = py + 3;
-            for (boolean moved = true; moved; ) {
-                moved = false;
-                for (double[] box : labels) {
-                    if (lx0 < box[1] && box[0] < lx1 && Math.abs(ly - box[2]) < 10) {
-                        ly = box[2] + 10;
-                        moved = true;
-                    }
-                }
-            }
-            labels.add(new double[] {lx0, lx1, ly});
-            if (ly > py + 6) {   // a leader line to a label that had to move
-                s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"0.5\"/>%n",
-                        px + 3, py + 2, lx0 - 1, ly - 3, c));
-            }
-            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"><title>%s: %.4f, %,d parameters</title></circle>"
-                    + "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"%s\">%s</text>%n",
-                    px, py, c, r.network().name(), r.testAccuracy(), r.parameters(), lx0, ly, c, r.network().name()));
-        }
-        int ly = top + 10;
-        for (String fam : List.of("dense", "linear", "wht", "fastfood", "circulant")) {
-            s.append(String.format(Locale.ROOT, "<circle cx=\"%d\" cy=\"%d\" r=\"4\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    w - right + 20, ly, colours.get(fam), w - right + 30, ly + 4, fam));
-            ly += 18;
-        }
-        s.append("</svg>\n");
-        return s.toString();
-    }
-
     public static void main(String[] args) throws IOException {
         int epochs = 5, threads = Math.min(2, Runtime.getRuntime().availableProcessors()), trainLimit = 0;
+        double validation = 0;
         long seed = 0;
         int seedCount = 1;
-        Path json = null, svg = null, from = null;
+        Path json = null, from = null;
         List<String> only = null;
         List<String[]> added = new ArrayList<>();
         double addedLr = 0.05;
@@ -365,17 +279,17 @@ public final class FastTransformsStudy {
                 case "--epochs" -> epochs = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--train" -> trainLimit = Integer.parseInt(args[++i]);
+                case "--validation" -> validation = Double.parseDouble(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--seeds" -> seedCount = Integer.parseInt(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--json" -> json = Path.of(args[++i]);
-                case "--svg" -> svg = Path.of(args[++i]);
                 case "--add" -> added.add(args[++i].split("=", 2));
                 case "--from" -> from = Path.of(args[++i]);
                 case "--lr" -> addedLr = Double.parseDouble(args[++i]);
                 case "--adam" -> addedAdam = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; use --epochs N --threads N --train N --seed N --seeds COUNT --only a,b --json FILE --svg FILE --from FILE"
+                        + "'; use --epochs N --threads N --train N --validation FRACTION --seed N --seeds COUNT --only a,b --json FILE --from FILE"
                         + " [--lr X] [--adam] --add NAME=SPEC (extra networks, with that optimiser)");
             }
         }
@@ -384,13 +298,17 @@ public final class FastTransformsStudy {
             System.out.print(table(rows));
             System.out.println();
             System.out.print(summary(rows));
-            if (svg != null) Files.writeString(svg, frontierSvg(rows), StandardCharsets.UTF_8);
             return;
         }
         Parallel.setThreads(threads);
         FashionMnist data = FashionMnist.find(null);
         Dataset train = data.loadTrain(), test = data.loadTest();
         if (trainLimit > 0) train = train.stratifiedSubset(trainLimit / train.classes(), seed);
+        if (validation > 0) {   // evaluate on held-out training images; the test set plays no part
+            Dataset.Split split = train.split(validation, seed);
+            train = split.train();
+            test = split.validation();
+        }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("java", System.getProperty("java.version"));
         meta.put("kernels", KernelProvider.choice().reason());
@@ -401,7 +319,7 @@ public final class FastTransformsStudy {
         for (int k = 0; k < seedCount; k++) seeds.add(seed + k);
         meta.put("seeds", seeds);
         meta.put("train_samples", train.size());
-        meta.put("test_samples", test.size());
+        meta.put(validation > 0 ? "validation_samples" : "test_samples", test.size());
         meta.put("loadavg_before", loadAverage());
         System.out.printf(Locale.ROOT, "e8 fast transforms: %d train, %d test, %d epochs, batch 128, %d seed(s), %d threads, %s, load %s%n",
                 train.size(), test.size(), epochs, seedCount, threads, KernelProvider.choice().reason(), loadAverage());
@@ -418,8 +336,7 @@ public final class FastTransformsStudy {
         System.out.print(table(rows));
         System.out.println();
         System.out.print(summary(rows));
-        if (json != null) Bench.writeJson(json, toJson(rows, meta));
-        if (svg != null) Files.writeString(svg, frontierSvg(rows), StandardCharsets.UTF_8);
+        if (json != null) Files.writeString(json, Json.write(toJson(rows, meta)), StandardCharsets.UTF_8);
     }
 
     /** The 1, 5 and 15 minute load averages, to judge timings on a shared machine. */
