@@ -15,7 +15,10 @@ import org.relunet.kernels.Parallel;
 import org.relunet.kernels.RealFft;
 import org.relunet.nn.Layer;
 import org.relunet.nn.LayerSpecParser;
+import org.relunet.loss.SoftmaxCrossEntropy;
 import org.relunet.nn.Model;
+import org.relunet.nn.Presets;
+import org.relunet.optim.Adam;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
@@ -26,7 +29,9 @@ import org.relunet.tensor.Tensor;
  *       scalar reference (a published hand-written SSE figure is about 5000 transforms of 65536 per
  *       second per core), and real FFTs per second at the same sizes;</li>
  *   <li>layer time, forward + backward at batch 128 and width 1024, of the transform layers against a
- *       {@code dense(1024)} on 1024 inputs.</li>
+ *       {@code dense(1024)} on 1024 inputs;</li>
+ *   <li>the training step (forward, loss, backward, Adam) of the networks of the lab's e8 at batch
+ *       128: the per-epoch times of e8 itself are single measurements, easily doubled by other load.</li>
  * </ol>
  * Each figure is the best of several timed rounds of at least {@code --seconds} (default 0.3 s)
  * after a warm-up, since the machine may be shared: the best round is the least disturbed one. The
@@ -36,6 +41,20 @@ import org.relunet.tensor.Tensor;
  * </pre>
  */
 public final class FastTransformBench {
+    /** Networks of the lab's e8 (name, spec), W1 first. */
+    static final String[][] E8_NETWORKS = {
+        {"W1", Presets.MLP},
+        {"linear", "flatten dense(10)"},
+        {"mlp-28", "flatten dense(28) relu dense(10)"},
+        {"hadamard-switch", "flatten signs(seed=1) hadamard switch_diag dense(10)"},
+        {"switchnet-2x1024", "flatten switchnet(depth=2,seed=1) dense(10)"},
+        {"switchnet-2x2048", "flatten switchnet(depth=2,width=2048,seed=1) dense(10)"},
+        {"switchnet-2x4096", "flatten switchnet(depth=2,width=4096,seed=1) dense(10)"},
+        {"fastfood-1024", "flatten fastfood(seed=1) relu dense(10)"},
+        {"fastfood-2048", "flatten fastfood(width=2048,seed=1) relu dense(10)"},
+        {"circulant-1024", "flatten circulant relu dense(10)"},
+    };
+
     private final double seconds;
     private final int rounds;
 
@@ -91,6 +110,25 @@ public final class FastTransformBench {
         return 1e6 / rate(() -> {
             layer.forward(x, true);
             layer.backward(dOut);
+        });
+    }
+
+    /**
+     * Microseconds per training step of a whole network at batch N: forward, fused softmax +
+     * cross-entropy, zeroed gradients, backward, Adam step (the trainer's step without data gathering).
+     */
+    private double stepMicros(String spec, int batch) {
+        Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(spec), 1);
+        Tensor x = new Tensor(random(batch * 784, 5), batch, 1, 28, 28);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = i % 10;
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        Adam adam = Adam.adam(1e-4);
+        return 1e6 / rate(() -> {
+            SoftmaxCrossEntropy.Result r = loss.forwardBackward(model.forward(x, true), labels);
+            model.zeroGrad();
+            model.backward(r.dLogits());
+            adam.step(model.parameters());
         });
     }
 
@@ -157,6 +195,24 @@ public final class FastTransformBench {
             layers.put(spec, m);
         }
         out.put("layers_batch128_width1024", layers);
+
+        // whole e8 networks: one training step; an epoch of 60000 images is 469 steps
+        System.out.printf(Locale.ROOT, "%ntraining step (forward, loss, backward, Adam), batch %d, e8 networks%n%-24s %10s %12s %10s%n",
+                batch, "network", "us/step", "s/epoch est", "W1 / net");
+        Map<String, Object> steps = new LinkedHashMap<>();
+        double w1 = 0;
+        for (String[] net : E8_NETWORKS) {
+            double us = b.stepMicros(net[1], batch);
+            if (w1 == 0) w1 = us;
+            System.out.printf(Locale.ROOT, "%-24s %10.0f %12.2f %10.1f%n", net[0], us, us * 469 / 1e6, w1 / us);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("spec", net[1]);
+            m.put("microseconds_per_step", us);
+            m.put("seconds_per_epoch_estimate", us * 469 / 1e6);
+            m.put("w1_over_network", w1 / us);
+            steps.put(net[0], m);
+        }
+        out.put("training_step_batch128", steps);
         meta.put("loadavg_after", loadAverage());
         System.out.println("load after: " + loadAverage());
         if (json != null) Bench.writeJson(json, out);
