@@ -217,8 +217,8 @@ public final class E8FastTransforms implements Experiment {
         }
         b.append("\n\nWhat limits the transform networks: their only learned weights are per-unit diagonals, so at a width of 1024 most of "
                 + "the parameters sit in the dense(10) read-out, and depth adds little after two switch layers; width helps (each doubling "
-                + "doubles the read-out too). The transforms are memory-bound passes over the batch rather than GEMMs at full arithmetic rate, "
-                + "so their time per epoch falls less than their FLOPs.");
+                + "doubles the read-out too). The transforms run as passes of a few additions per element, not as GEMMs at the core's full "
+                + "arithmetic rate, so their training time falls less than their FLOPs.");
         return b.toString();
     }
 
