@@ -191,6 +191,21 @@ class FastTransformLayersTest {
     }
 
     @Test
+    void aModelFileRebuildsTheRandomPartsFromTheSpecAndGivesTheSameBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Model m = Model.of(Shape.image(1, 6, 6), LayerSpecParser.parse(
+                "flatten signs(seed=4) hadamard switch_diag fastfood(width=128,seed=5) relu circulant switchnet(depth=2,seed=6) diag dense(3)"), 9);
+        // move every parameter away from its initial value, as training would
+        Rng rng = new Rng(12);
+        for (Parameter p : m.parameters()) for (int i = 0; i < p.size(); i++) p.value()[i] += (float) (0.1 * rng.nextGaussian());
+        java.nio.file.Path file = dir.resolve("fast.rnm");
+        org.relunet.io.ModelFile.save(m, file);
+        Model back = org.relunet.io.ModelFile.load(file);
+        assertEquals(m.specText(), back.specText());
+        Tensor x = awayFromKink(24, 5, 1, 6, 6);
+        assertArrayEquals(m.forward(x, false).data.clone(), back.forward(x, false).data);
+    }
+
+    @Test
     void countsParametersAndFlopsFarBelowDense() {
         Model sn = Model.of(Shape.vector(784), LayerSpecParser.parse("switchnet(depth=2,seed=1) dense(10)"), 1);
         assertEquals(2 * 2 * 1024 + 1024 * 10 + 10, sn.parameterCount());
