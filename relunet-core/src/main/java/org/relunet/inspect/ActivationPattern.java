@@ -28,6 +28,16 @@ public final class ActivationPattern {
         this.hash = h;
     }
 
+    /**
+     * The pattern the model's own float forward pass (inference mode) uses at one sample x: a unit
+     * is on when its pre-activation is &gt; 0, a pool window's winner is its first maximum. Cheaper
+     * than {@link EffectiveLinearMap#at}, which also builds W_eff.
+     */
+    public static ActivationPattern of(org.relunet.nn.Model model, float[] x) {
+        SwitchedNetwork net = SwitchedNetwork.of(model);
+        return net.pattern(net.trace(x).linearization());
+    }
+
     /** Model layer indices that carry switches: rectifier activations, PReLU and max-pool layers. */
     public int[] switchLayers() { return layers.clone(); }
 

@@ -92,7 +92,7 @@ final class SwitchedNetwork {
      * {@code value[k]} and {@code slope[k]} are the input of step k and its derivative along d
      * (for rectifier and pool steps only).
      */
-    record Local(Linearization linearization, double[][] value, double[][] slope) {}
+    record Local(Linearization linearization, double[][] value, double[][] slope, double[] output) {}
 
     /** The model's float forward output at x and the switches that pass used. */
     record Trace(float[] output, Linearization linearization) {}
@@ -277,31 +277,34 @@ final class SwitchedNetwork {
             v = applyStep(step, v, lin, k, true);
             if (s != null) s = applyStep(step, s, lin, k, false);
         }
-        return new Local(lin, values, slopes);
+        return new Local(lin, values, slopes, v);
     }
 
     private static int[] poolWinners(PoolStep p, double[] v, double[] s, double tol) {
         int[] winners = new int[p.outSize()];
-        int plane = p.height() * p.width();
-        for (int c = 0; c < p.channels(); c++) {
-            for (int oh = 0; oh < p.outH(); oh++) {
-                for (int ow = 0; ow < p.outW(); ow++) {
-                    int best = c * plane + oh * p.stride() * p.width() + ow * p.stride();
-                    for (int i = 0; i < p.window(); i++) {
-                        for (int j = 0; j < p.window(); j++) {
-                            int idx = c * plane + (oh * p.stride() + i) * p.width() + ow * p.stride() + j;
-                            if (s == null) {
-                                if (v[idx] > v[best]) best = idx;
-                            } else if (v[idx] > v[best] + tol || (Math.abs(v[idx] - v[best]) <= tol && s[idx] > s[best])) {
-                                best = idx;
-                            }
-                        }
-                    }
-                    winners[(c * p.outH() + oh) * p.outW() + ow] = best;
+        int[] window = new int[p.window() * p.window()];
+        for (int o = 0; o < winners.length; o++) {
+            windowOf(p, o, window);
+            int best = window[0];
+            for (int idx : window) {
+                if (s == null) {
+                    if (v[idx] > v[best]) best = idx;
+                } else if (v[idx] > v[best] + tol || (Math.abs(v[idx] - v[best]) <= tol && s[idx] > s[best])) {
+                    best = idx;
                 }
             }
+            winners[o] = best;
         }
         return winners;
+    }
+
+    /** The flat input indices of the window of pool output o, in row-major window order. */
+    static void windowOf(PoolStep p, int o, int[] window) {
+        int ow = o % p.outW(), oh = (o / p.outW()) % p.outH(), c = o / (p.outW() * p.outH());
+        int corner = c * p.height() * p.width() + oh * p.stride() * p.width() + ow * p.stride();
+        for (int i = 0, n = 0; i < p.window(); i++) {
+            for (int j = 0; j < p.window(); j++) window[n++] = corner + i * p.width() + j;
+        }
     }
 
     private static double maxAbs(double[] v) {
