@@ -32,6 +32,7 @@ public final class Model {
     private final List<Parameter> parameters;
     private final List<String> parameterNames;
     private final long seed;
+    private final List<org.relunet.inspect.Finding> lintFindings;
     private Tensor probabilities;   // (N, classes) workspace for predict
 
     private Model(Shape inputShape, List<LayerSpec> specs, long seed) {
@@ -67,6 +68,7 @@ public final class Model {
         this.parameterNames = List.copyOf(names);
         Rng rng = new Rng(seed);
         for (Layer layer : built) layer.initialize(rng.split());
+        this.lintFindings = org.relunet.inspect.ModelLint.check(this.specs, inputShape);
     }
 
     /**
@@ -96,6 +98,13 @@ public final class Model {
     public List<Layer> layers() { return layers; }
 
     public List<LayerSpec> specs() { return specs; }
+
+    /**
+     * What {@link org.relunet.inspect.ModelLint} found in this architecture when the model was built
+     * (e.g. ReLU after softmax, a final softmax before the loss); empty when nothing. Never printed
+     * by the library: callers decide whether to show, warn or refuse.
+     */
+    public List<org.relunet.inspect.Finding> lintFindings() { return lintFindings; }
 
     /** The seed the parameters were first drawn from. */
     public long seed() { return seed; }
