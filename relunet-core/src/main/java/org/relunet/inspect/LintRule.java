@@ -12,13 +12,16 @@ import org.relunet.nn.LayerSpec.DropoutSpec;
 import org.relunet.nn.LayerSpec.FlattenSpec;
 import org.relunet.nn.LayerSpec.PReLUSpec;
 import org.relunet.nn.LayerSpec.SoftmaxSpec;
-import org.relunet.nn.activation.ELU;
-import org.relunet.nn.activation.Identity;
 import org.relunet.nn.activation.LeakyReLU;
-import org.relunet.nn.activation.ReLU;
-import org.relunet.nn.activation.Sigmoid;
-import org.relunet.nn.activation.Tanh;
 import org.relunet.tensor.Shape;
+
+import static org.relunet.inspect.LayerKinds.isIdempotent;
+import static org.relunet.inspect.LayerKinds.isLinear;
+import static org.relunet.inspect.LayerKinds.isNonlinearActivation;
+import static org.relunet.inspect.LayerKinds.isRectifier;
+import static org.relunet.inspect.LayerKinds.isSaturating;
+import static org.relunet.inspect.LayerKinds.isTransparent;
+import static org.relunet.inspect.LayerKinds.nextActivation;
 
 /**
  * One check of {@link ModelLint}: a small record per rule, all listed here so the set of rules is
@@ -259,44 +262,6 @@ public sealed interface LintRule {
                         "remove one of them, or put the missing dense/conv layer between them"));
             }
         }
-    }
-
-    // ------------------------------------------------------------------ layer kinds
-
-    /** Dense or Conv2d: a weighted sum. */
-    static boolean isLinear(LayerSpec s) { return s instanceof DenseSpec || s instanceof Conv2dSpec; }
-
-    /** Layers that are linear and parameter-free in inference: flatten, dropout, identity. */
-    static boolean isTransparent(LayerSpec s) {
-        return s instanceof FlattenSpec || s instanceof DropoutSpec || (s instanceof ActivationSpec a && a.function() instanceof Identity);
-    }
-
-    /** An element-wise activation other than identity, or PReLU. */
-    static boolean isNonlinearActivation(LayerSpec s) {
-        return s instanceof PReLUSpec || (s instanceof ActivationSpec a && !(a.function() instanceof Identity));
-    }
-
-    /** ReLU, LeakyReLU, PReLU, ELU: the rectifier family He initialisation is derived for. */
-    static boolean isRectifier(LayerSpec s) {
-        return s instanceof PReLUSpec || (s instanceof ActivationSpec a
-                && (a.function() instanceof ReLU || a.function() instanceof LeakyReLU || a.function() instanceof ELU));
-    }
-
-    /** Sigmoid or tanh. */
-    static boolean isSaturating(LayerSpec s) {
-        return s instanceof ActivationSpec a && (a.function() instanceof Sigmoid || a.function() instanceof Tanh);
-    }
-
-    private static boolean isIdempotent(LayerSpec s) { return s instanceof ActivationSpec a && a.function() instanceof ReLU; }
-
-    /** The first activation after a weighted layer i, before the next weighted layer (as Model picks the default init), or null. */
-    static LayerSpec nextActivation(List<LayerSpec> specs, int i) {
-        for (int j = i + 1; j < specs.size(); j++) {
-            LayerSpec s = specs.get(j);
-            if (isNonlinearActivation(s)) return s;
-            if (isLinear(s)) return null;
-        }
-        return null;
     }
 
     private static Initializer initOf(LayerSpec s) {
