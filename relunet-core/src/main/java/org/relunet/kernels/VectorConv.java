@@ -1,0 +1,196 @@
+package org.relunet.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Convolution plumbing and pooling for {@link VectorKernels}: im2col / col2im, the channel
+ * scatter / gather between the GEMM layout (C, B*S) and NCHW, and max pooling. Each must equal the
+ * method of the same name in {@link ScalarKernels}; all but the activations' sums are pure copies
+ * or single adds per element, so they are bit-identical to it. Legend: see {@link Kernels}.
+ *
+ * <p>These kernels are memory-bound. What makes them fast is copying contiguous runs (for stride 1,
+ * a row of an output feature map is one run of an input row) and splitting the work between
+ * threads over independent outputs: rows of col for im2col, channels for col2im, planes for pooling.
+ */
+final class VectorConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorConv() {}
+
+    /** Below this many elements of work a kernel runs on the calling thread. */
+    static final int PARALLEL_MIN = 1 << 15;
+
+    /** Runs body over [0, count) in at most threads() contiguous ranges of at least minPerTask. */
+    static void ranges(int count, int minPerTask, VectorKernels.Range body) {
+        int tasks = Math.min(Parallel.threads(), count / Math.max(1, minPerTask));
+        if (tasks <= 1) {
+            body.run(0, count);
+            return;
+        }
+        Parallel.forEach(tasks, t -> body.run((int) ((long) count * t / tasks), (int) ((long) count * (t + 1) / tasks)));
+    }
+
+    /** First ow with ow*stride + offset >= 0. */
+    private static int firstInside(int offset, int stride) {
+        return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    }
+
+    /** One past the last ow with ow*stride + offset < size, clamped to [lo, outSize]. */
+    private static int endInside(int offset, int stride, int size, int outSize, int lo) {
+        int last = size - 1 - offset;                         // need ow*stride <= last
+        if (last < 0) return lo;
+        return Math.max(lo, Math.min(outSize, last / stride + 1));
+    }
+
+    static void im2col(float[] x, int batch, int channels, int height, int width,
+                       int kernelH, int kernelW, int stride, int pad, float[] col) {
+        int outH = (height + 2 * pad - kernelH) / stride + 1;
+        int outW = (width + 2 * pad - kernelW) / stride + 1;
+        int spatial = outH * outW;
+        int colCols = batch * spatial;                        // col is (C*KH*KW, B*OH*OW)
+        int rows = channels * kernelH * kernelW;
+        ranges(rows, Math.max(1, PARALLEL_MIN / Math.max(1, colCols)), (r0, r1) -> {
+            for (int rowIndex = r0; rowIndex < r1; rowIndex++) {
+                int c = rowIndex / (kernelH * kernelW);
+                int i = rowIndex / kernelW % kernelH;
+                int j = rowIndex % kernelW;
+                int row = rowIndex * colCols;
+                int offW = j - pad;
+                int owLo = Math.min(outW, firstInside(offW, stride));
+                int owHi = endInside(offW, stride, width, outW, owLo);
+                for (int b = 0; b < batch; b++) {
+                    int plane = (b * channels + c) * height * width;   // x is (B, C, H, W)
+                    int dst = row + b * spatial;
+                    for (int oh = 0; oh < outH; oh++, dst += outW) {
+                        int ih = oh * stride + i - pad;
+                        if (ih < 0 || ih >= height) {
+                            java.util.Arrays.fill(col, dst, dst + outW, 0f);
+                            continue;
+                        }
+                        int src = plane + ih * width + offW;            // x index of ow = 0
+                        for (int ow = 0; ow < owLo; ow++) col[dst + ow] = 0f;
+                        if (stride == 1) {
+                            System.arraycopy(x, src + owLo, col, dst + owLo, owHi - owLo);
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) col[dst + ow] = x[src + ow * stride];
+                        }
+                        for (int ow = owHi; ow < outW; ow++) col[dst + ow] = 0f;
+                    }
+                }
+            }
+        });
+    }
+
+    static void col2im(float[] col, int batch, int channels, int height, int width,
+                       int kernelH, int kernelW, int stride, int pad, float[] dx) {
+        int outH = (height + 2 * pad - kernelH) / stride + 1;
+        int outW = (width + 2 * pad - kernelW) / stride + 1;
+        int spatial = outH * outW;
+        int colCols = batch * spatial;
+        int perChannel = kernelH * kernelW * colCols;
+        // Channels own disjoint planes of dx; within one, the adds come in the reference's order.
+        ranges(channels, Math.max(1, PARALLEL_MIN / Math.max(1, perChannel)), (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                for (int i = 0; i < kernelH; i++) {
+                    for (int j = 0; j < kernelW; j++) {
+                        int row = ((c * kernelH + i) * kernelW + j) * colCols;
+                        int offW = j - pad;
+                        int owLo = Math.min(outW, firstInside(offW, stride));
+                        int owHi = endInside(offW, stride, width, outW, owLo);
+                        for (int b = 0; b < batch; b++) {
+                            int plane = (b * channels + c) * height * width;
+                            int src = row + b * spatial;
+                            for (int oh = 0; oh < outH; oh++) {
+                                int ih = oh * stride + i - pad;
+                                if (ih < 0 || ih >= height) continue;
+                                int d = plane + ih * width + offW;
+                                int s = src + oh * outW;
+                                if (stride == 1) {
+                                    addInto(col, s + owLo, dx, d + owLo, owHi - owLo);
+                                } else {
+                                    for (int ow = owLo; ow < owHi; ow++) dx[d + ow * stride] += col[s + ow];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** dst[d + t] += src[s + t] for t in [0, n). */
+    static void addInto(float[] src, int s, float[] dst, int d, int n) {
+        int t = 0;
+        for (int bound = S.loopBound(n); t < bound; t += L) {
+            FloatVector.fromArray(S, dst, d + t).add(FloatVector.fromArray(S, src, s + t)).intoArray(dst, d + t);
+        }
+        for (; t < n; t++) dst[d + t] += src[s + t];
+    }
+
+    static void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
+                               float[] out, int[] argmax) {
+        int outH = (height - window) / stride + 1;
+        int outW = (width - window) / stride + 1;
+        ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int plane = p * height * width;
+                for (int oh = 0; oh < outH; oh++) {
+                    int o = (p * outH + oh) * outW;
+                    int rowStart = plane + oh * stride * width;
+                    for (int ow = 0; ow < outW; ow++) {
+                        int best = rowStart + ow * stride;
+                        float bestValue = x[best];
+                        for (int i = 0; i < window; i++) {
+                            int idx = rowStart + i * width + ow * stride;
+                            for (int j = 0; j < window; j++, idx++) {
+                                float v = x[idx];
+                                // strict > keeps the first maximum; written as selects, not a branch
+                                boolean wins = v > bestValue;
+                                bestValue = wins ? v : bestValue;
+                                best = wins ? idx : best;
+                            }
+                        }
+                        out[o + ow] = bestValue;
+                        argmax[o + ow] = best;
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn) {
+        // A scatter with possible repeats (overlapping windows): sequential, in the reference's order.
+        for (int i = 0; i < count; i++) dIn[argmax[i]] += dOut[i];
+    }
+
+    static void scatterChannels(float[] cols, int batch, int channels, int spatial, float[] bias, float[] out) {
+        ranges(batch * channels, Math.max(1, PARALLEL_MIN / Math.max(1, spatial)), (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {                  // q = b*C + c
+                int b = q / channels, c = q % channels;
+                int src = c * batch * spatial + b * spatial;
+                int dst = q * spatial;
+                if (bias == null) {
+                    System.arraycopy(cols, src, out, dst, spatial);
+                    continue;
+                }
+                float bc = bias[c];
+                int s = 0;
+                for (int bound = S.loopBound(spatial); s < bound; s += L) {
+                    FloatVector.fromArray(S, cols, src + s).add(bc).intoArray(out, dst + s);
+                }
+                for (; s < spatial; s++) out[dst + s] = cols[src + s] + bc;
+            }
+        });
+    }
+
+    static void gatherChannels(float[] x, int batch, int channels, int spatial, float[] cols) {
+        ranges(batch * channels, Math.max(1, PARALLEL_MIN / Math.max(1, spatial)), (q0, q1) -> {
+            for (int q = q0; q < q1; q++) {
+                int b = q / channels, c = q % channels;
+                System.arraycopy(x, q * spatial, cols, c * batch * spatial + b * spatial, spatial);
+            }
+        });
+    }
+}
