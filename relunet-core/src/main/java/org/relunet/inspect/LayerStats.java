@@ -35,16 +35,22 @@ public record LayerStats(int epoch, int layer, String name, int units, double gr
                 + num(epochUpdateRatio) + "," + num(activationMean) + "," + num(activationStd) + "," + num(zeroFraction) + "," + num(deadFraction);
     }
 
-    /** One JSON object; NaN and infinities become null. */
-    public String json() {
-        return "{\"epoch\":" + epoch + ",\"layer\":" + layer + ",\"name\":" + TrainingMonitor.quote(name) + ",\"units\":" + units
-                + ",\"grad_norm\":" + jsonNum(gradientNorm) + ",\"update_ratio_log10\":" + jsonNum(updateRatio)
-                + ",\"epoch_update_ratio_log10\":" + jsonNum(epochUpdateRatio) + ",\"act_mean\":" + jsonNum(activationMean)
-                + ",\"act_std\":" + jsonNum(activationStd) + ",\"zero_fraction\":" + jsonNum(zeroFraction)
-                + ",\"dead_fraction\":" + jsonNum(deadFraction) + "}";
+    /** The fields under their CSV names, in CSV order, for {@link org.relunet.io.Json} (NaN is written as null). */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("layer", layer);
+        m.put("name", name);
+        m.put("units", units);
+        m.put("grad_norm", gradientNorm);
+        m.put("update_ratio_log10", updateRatio);
+        m.put("epoch_update_ratio_log10", epochUpdateRatio);
+        m.put("act_mean", activationMean);
+        m.put("act_std", activationStd);
+        m.put("zero_fraction", zeroFraction);
+        m.put("dead_fraction", deadFraction);
+        return m;
     }
 
     private static String num(double v) { return Double.isFinite(v) ? Double.toString(v) : ""; }
-
-    static String jsonNum(double v) { return Double.isFinite(v) ? Double.toString(v) : "null"; }
 }

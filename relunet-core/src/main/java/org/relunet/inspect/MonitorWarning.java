@@ -17,8 +17,13 @@ public record MonitorWarning(int epoch, int layer, String rule, String message) 
     /** E.g. {@code epoch 3, layer 2 [dead-units]: ...}. */
     @Override public String toString() { return "epoch " + epoch + ", layer " + layer + " [" + rule + "]: " + message; }
 
-    String json() {
-        return "{\"epoch\":" + epoch + ",\"layer\":" + layer + ",\"rule\":" + TrainingMonitor.quote(rule)
-                + ",\"message\":" + TrainingMonitor.quote(message) + "}";
+    /** The fields by name, for {@link org.relunet.io.Json}. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("layer", layer);
+        m.put("rule", rule);
+        m.put("message", message);
+        return m;
     }
 }

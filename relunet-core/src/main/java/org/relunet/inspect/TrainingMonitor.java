@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import org.relunet.data.Dataset;
+import org.relunet.io.Json;
 import org.relunet.loss.SoftmaxCrossEntropy;
 import org.relunet.nn.Layer;
 import org.relunet.nn.Model;
@@ -285,15 +288,16 @@ public final class TrainingMonitor implements TrainingListener {
     private void write() {
         StringBuilder csv = new StringBuilder(LayerStats.CSV_HEADER).append('\n');
         for (LayerStats s : history) csv.append(s.csvRow()).append('\n');
-        StringBuilder json = new StringBuilder("{\n  \"probe_samples\": ").append(probe.size())
-                .append(",\n  \"thresholds\": {\"dead_fraction\": ").append(thresholds.deadFraction())
-                .append(", \"vanishing_ratio\": ").append(thresholds.vanishingRatio()).append("},\n  \"rows\": [");
-        for (int i = 0; i < history.size(); i++) json.append(i == 0 ? "\n    " : ",\n    ").append(history.get(i).json());
-        json.append("\n  ],\n  \"warnings\": [");
-        for (int i = 0; i < warnings.size(); i++) json.append(i == 0 ? "\n    " : ",\n    ").append(warnings.get(i).json());
-        json.append(warnings.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("probe_samples", probe.size());
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("dead_fraction", thresholds.deadFraction());
+        limits.put("vanishing_ratio", thresholds.vanishingRatio());
+        json.put("thresholds", limits);
+        json.put("rows", history.stream().map(LayerStats::toMap).toList());
+        json.put("warnings", warnings.stream().map(MonitorWarning::toMap).toList());
         writeAtomically(directory.resolve(CSV_FILE), csv.toString());
-        writeAtomically(directory.resolve(JSON_FILE), json.toString());
+        writeAtomically(directory.resolve(JSON_FILE), Json.write(json));
     }
 
     private static void writeAtomically(Path file, String text) {
@@ -304,22 +308,5 @@ public final class TrainingMonitor implements TrainingListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write monitor file " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A JSON string literal. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }
