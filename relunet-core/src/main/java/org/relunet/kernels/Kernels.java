@@ -47,6 +47,23 @@ public interface Kernels {
     void col2im(float[] col, int batch, int channels, int height, int width,
                 int kernelH, int kernelW, int stride, int pad, float[] dx);
 
+    /**
+     * Whole convolution forward (cross-correlation, as in every framework), shapes in {@link ConvShape}:
+     * out[b][oc][oh][ow] = sum over c, i, j of weight[oc][(c*K + i)*K + j] * x[b][c][oh*stride + i - pad][ow*stride + j - pad]
+     * (0 outside the image), plus bias[oc] when bias is not null. Equals im2col, GEMM and
+     * scatterChannels, without their (C*K*K, B*OH*OW) column buffer.
+     */
+    void convForward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out);
+
+    /**
+     * Whole convolution backward for dOut (B, OC, OH, OW): adds the weight gradient into dWeight
+     * (OC, C*K*K), dWeight[oc][(c*K + i)*K + j] += sum over b, oh, ow of dOut[b][oc][oh][ow] * x[b][c][ih][iw],
+     * adds the row sums of dOut into dBias (OC) when it is not null, and, when dx is not null,
+     * overwrites dx (B, C, H, W) with the input gradient, dx[b][c][ih][iw] = sum of weight * dOut over
+     * every (oc, i, j, oh, ow) that read x[b][c][ih][iw] (ih = oh*stride + i - pad, iw likewise).
+     */
+    void convBackward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx);
+
     // ---------------------------------------------------------------- pooling
 
     /**

@@ -94,6 +94,94 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** First ow with ow*stride + offset >= 0 (offset = j - pad): where a kernel column enters the image. */
+    static int firstInside(int offset, int stride) {
+        return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    }
+
+    /** One past the last ow with ow*stride + offset < size, clamped to [lo, outSize]. */
+    static int endInside(int offset, int stride, int size, int outSize, int lo) {
+        int last = size - 1 - offset;                         // need ow*stride <= last
+        if (last < 0) return lo;
+        return Math.max(lo, Math.min(outSize, last / stride + 1));
+    }
+
+    @Override
+    public void convForward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        int channels = g.channels(), height = g.height(), width = g.width(), k = g.kernel();
+        int stride = g.stride(), pad = g.pad(), outH = g.outH(), outW = g.outW();
+        int patch = g.patch(), plane = g.inputPlane(), spatial = g.outputPlane();
+        for (int b = 0; b < g.batch(); b++) {
+            for (int oc = 0; oc < g.filters(); oc++) {
+                int o = (b * g.filters() + oc) * spatial;                 // out is (B, OC, OH, OW)
+                java.util.Arrays.fill(out, o, o + spatial, 0f);
+                for (int c = 0; c < channels; c++) {
+                    int xc = (b * channels + c) * plane;                  // x is (B, C, H, W)
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++) {
+                            float w = weight[oc * patch + (c * k + i) * k + j];
+                            int owLo = Math.min(outW, firstInside(j - pad, stride));
+                            int owHi = endInside(j - pad, stride, width, outW, owLo);
+                            for (int oh = 0; oh < outH; oh++) {
+                                int ih = oh * stride + i - pad;
+                                if (ih < 0 || ih >= height) continue;
+                                int row = xc + ih * width + j - pad, orow = o + oh * outW;
+                                for (int ow = owLo; ow < owHi; ow++) out[orow + ow] += w * x[row + ow * stride];
+                            }
+                        }
+                    }
+                }
+                if (bias != null) {
+                    for (int s = 0; s < spatial; s++) out[o + s] += bias[oc];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void convBackward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        int channels = g.channels(), height = g.height(), width = g.width(), k = g.kernel();
+        int stride = g.stride(), pad = g.pad(), outH = g.outH(), outW = g.outW();
+        int patch = g.patch(), plane = g.inputPlane(), spatial = g.outputPlane(), filters = g.filters();
+        if (dBias != null) {
+            for (int oc = 0; oc < filters; oc++) {
+                float sum = 0f;
+                for (int b = 0; b < g.batch(); b++) {
+                    int o = (b * filters + oc) * spatial;
+                    for (int s = 0; s < spatial; s++) sum += dOut[o + s];
+                }
+                dBias[oc] += sum;
+            }
+        }
+        if (dx != null) java.util.Arrays.fill(dx, 0, g.batch() * channels * plane, 0f);
+        for (int oc = 0; oc < filters; oc++) {
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        int wi = oc * patch + (c * k + i) * k + j;
+                        int owLo = Math.min(outW, firstInside(j - pad, stride));
+                        int owHi = endInside(j - pad, stride, width, outW, owLo);
+                        float sum = 0f, w = weight[wi];
+                        for (int b = 0; b < g.batch(); b++) {
+                            int o = (b * filters + oc) * spatial, xc = (b * channels + c) * plane;
+                            for (int oh = 0; oh < outH; oh++) {
+                                int ih = oh * stride + i - pad;
+                                if (ih < 0 || ih >= height) continue;
+                                int row = xc + ih * width + j - pad, orow = o + oh * outW;
+                                for (int ow = owLo; ow < owHi; ow++) {
+                                    float d = dOut[orow + ow];
+                                    sum += d * x[row + ow * stride];
+                                    if (dx != null) dx[row + ow * stride] += w * d;
+                                }
+                            }
+                        }
+                        dWeight[wi] += sum;
+                    }
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- pooling
 
     @Override

@@ -47,6 +47,7 @@ final class VectorGemm {
         float[] bPack = new float[0];
         final float[] tile = new float[MR * NR];
         final float[] sums = new float[DM * DN];
+        final float[] lanes = new float[DM * DN * L];
 
         float[] aPack(int size) {
             if (aPack.length < size) aPack = new float[size];
@@ -419,10 +420,14 @@ final class VectorGemm {
             x = FloatVector.fromArray(S, a, a3 + p);
             s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
         }
-        sums[0] = VectorKernels.sumLanes(s00); sums[1] = VectorKernels.sumLanes(s01); sums[2] = VectorKernels.sumLanes(s02);
-        sums[3] = VectorKernels.sumLanes(s10); sums[4] = VectorKernels.sumLanes(s11); sums[5] = VectorKernels.sumLanes(s12);
-        sums[6] = VectorKernels.sumLanes(s20); sums[7] = VectorKernels.sumLanes(s21); sums[8] = VectorKernels.sumLanes(s22);
-        sums[9] = VectorKernels.sumLanes(s30); sums[10] = VectorKernels.sumLanes(s31); sums[11] = VectorKernels.sumLanes(s32);
+        // Lane sums from memory: the tile is too big for a vector helper to inline, and a vector
+        // passed to one that does not inline is boxed.
+        float[] lanes = WORKSPACE.get().lanes;
+        s00.intoArray(lanes, 0); s01.intoArray(lanes, L); s02.intoArray(lanes, 2 * L);
+        s10.intoArray(lanes, 3 * L); s11.intoArray(lanes, 4 * L); s12.intoArray(lanes, 5 * L);
+        s20.intoArray(lanes, 6 * L); s21.intoArray(lanes, 7 * L); s22.intoArray(lanes, 8 * L);
+        s30.intoArray(lanes, 9 * L); s31.intoArray(lanes, 10 * L); s32.intoArray(lanes, 11 * L);
+        for (int t = 0; t < DM * DN; t++) sums[t] = VectorKernels.sumLanes(lanes, t * L);
         for (; p < kb; p++) {                                 // scalar tail
             float x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
             float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p];

@@ -45,8 +45,24 @@ public final class VectorKernels implements Kernels {
      * would break "same bits for the same thread count".
      */
     static float sumLanes(FloatVector v) {
-        for (int half = v.length() / 2; half >= 1; half /= 2) v = v.add(v.slice(half));
+        // Written out, not as a loop: a vector carried around a loop is boxed on every trip
+        // (80 bytes each), which made the FC layer's dot tiles allocate 600 KB per call.
+        // L is a constant, so the unused steps fold away; L is 8 or 16 on x86 (at most 64).
+        if (L >= 64) v = v.add(v.slice(32));
+        if (L >= 32) v = v.add(v.slice(16));
+        if (L >= 16) v = v.add(v.slice(8));
+        v = v.add(v.slice(4));
+        v = v.add(v.slice(2));
+        v = v.add(v.slice(1));
         return v.lane(0);
+    }
+
+    /** The same sum as {@link #sumLanes(FloatVector)}, in the same order, of L floats stored at a[off]. */
+    static float sumLanes(float[] a, int off) {
+        for (int half = L / 2; half >= 1; half /= 2) {
+            for (int i = 0; i < half; i++) a[off + i] += a[off + i + half];
+        }
+        return a[off];
     }
 
     // ---------------------------------------------------------------- GEMM, convolution, pooling
@@ -68,6 +84,16 @@ public final class VectorKernels implements Kernels {
     public void col2im(float[] col, int batch, int channels, int height, int width,
                        int kernelH, int kernelW, int stride, int pad, float[] dx) {
         VectorConv.col2im(col, batch, channels, height, width, kernelH, kernelW, stride, pad, dx);
+    }
+
+    @Override
+    public void convForward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        VectorConvolution.forward(g, x, weight, bias, out);
+    }
+
+    @Override
+    public void convBackward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        VectorConvolution.backward(g, x, dOut, weight, dWeight, dBias, dx);
     }
 
     @Override

@@ -4,13 +4,15 @@ import java.util.List;
 
 import org.relunet.init.Initializer;
 import org.relunet.init.Rng;
+import org.relunet.kernels.ConvShape;
 import org.relunet.kernels.KernelProvider;
 import org.relunet.kernels.Kernels;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
 /**
- * 2-D convolution (cross-correlation, as in every framework) by batched im2col and one GEMM.
+ * 2-D convolution (cross-correlation, as in every framework), one whole-convolution kernel call
+ * each way ({@link Kernels#convForward}, {@link Kernels#convBackward}). The math, as im2col and GEMMs:
  * <pre>
  *   x (N, C, H, W)   W (OC, C*K*K)   b (OC)   y (N, OC, OH, OW),  OH = (H + 2 pad - K) / stride + 1
  *   col  = im2col(x)              (C*K*K, N*OH*OW)
@@ -19,6 +21,8 @@ import org.relunet.tensor.Tensor;
  *   db  += row sums of dCols      (OC)
  *   dIn  = col2im(W^T dCols)      (N, C, H, W)
  * </pre>
+ * The kernels need not build col: the vector kernels run stride-1 convolutions as an implicit
+ * GEMM over one padded image at a time. Forward keeps a reference to x for backward.
  */
 public final class Conv2d implements Layer {
     private final LayerSpec.Conv2dSpec spec;
@@ -30,11 +34,10 @@ public final class Conv2d implements Layer {
     private final Kernels kernels = KernelProvider.kernels();
     boolean inputGradient = true;     // false for a first layer
 
-    private float[] col;              // (C*K*K, N*OH*OW); reused for dCol in backward
-    private float[] cols;             // (OC, N*OH*OW); reused for dCols in backward
+    private ConvShape shape;          // the geometry at the current batch size
+    private Tensor input;             // (N, C, H, W), the forward input kept for backward
     private Tensor output;            // (N, OC, OH, OW)
     private Tensor dIn;               // (N, C, H, W)
-    private int batch = -1;
 
     Conv2d(LayerSpec.Conv2dSpec spec, Shape input, Initializer init) {
         this.spec = spec;
@@ -73,39 +76,24 @@ public final class Conv2d implements Layer {
     }
 
     private void ensureWorkspace(int n) {
-        if (n == batch) return;
-        int patch = channels * kernel * kernel, spatial = outH * outW;
-        col = new float[Math.multiplyExact(patch, n * spatial)];
-        cols = new float[Math.multiplyExact(filters, n * spatial)];
-        output = Tensor.zeros(n, out);
-        dIn = Tensor.zeros(n, in);
-        batch = n;
+        if (shape == null || shape.batch() != n) {
+            shape = new ConvShape(n, channels, height, width, filters, kernel, stride, pad);
+            output = Tensor.zeros(n, out);
+        }
+        if (inputGradient && (dIn == null || dIn.batch() != n)) dIn = Tensor.zeros(n, in);
     }
 
     @Override public Tensor forward(Tensor x, boolean training) {
-        int n = x.batch();
-        ensureWorkspace(n);
-        int patch = channels * kernel * kernel, columns = n * outH * outW;
-        kernels.im2col(x.data, n, channels, height, width, kernel, kernel, stride, pad, col);
-        kernels.gemm(false, false, filters, columns, patch, 1f, weight.value(), 0, patch, col, 0, columns, 0f, cols, 0, columns);
-        kernels.scatterChannels(cols, n, filters, outH * outW, bias.value(), output.data);
+        ensureWorkspace(x.batch());
+        input = x;
+        kernels.convForward(shape, x.data, weight.value(), bias.value(), output.data);
         return output;
     }
 
     @Override public Tensor backward(Tensor dOut) {
-        int n = dOut.batch();
-        int patch = channels * kernel * kernel, columns = n * outH * outW;
-        float[] dCols = cols;
-        kernels.gatherChannels(dOut.data, n, filters, outH * outW, dCols);
-        // dW(OC, CKK) += dCols(OC, cols) * col(CKK, cols)^T, while col still holds the forward patches
-        kernels.gemm(false, true, filters, patch, columns, 1f, dCols, 0, columns, col, 0, columns, 1f, weight.grad(), 0, patch);
-        kernels.addRowSums(dCols, filters, columns, bias.grad());
-        if (!inputGradient) return null;
-        float[] dCol = col;
-        // dCol(CKK, cols) = W(OC, CKK)^T * dCols(OC, cols), overwriting the patches (no longer needed)
-        kernels.gemm(true, false, patch, columns, filters, 1f, weight.value(), 0, patch, dCols, 0, columns, 0f, dCol, 0, columns);
-        java.util.Arrays.fill(dIn.data, 0f);
-        kernels.col2im(dCol, n, channels, height, width, kernel, kernel, stride, pad, dIn.data);
-        return dIn;
+        ensureWorkspace(dOut.batch());
+        kernels.convBackward(shape, input.data, dOut.data, weight.value(), weight.grad(), bias.grad(),
+                inputGradient ? dIn.data : null);
+        return inputGradient ? dIn : null;
     }
 }
