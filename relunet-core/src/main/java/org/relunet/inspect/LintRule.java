@@ -203,7 +203,7 @@ public sealed interface LintRule {
         public static final long HUGE = 1L << 22;
 
         @Override public String id() { return "huge-dense"; }
-        @Override public String description() { return "a dense layer after flatten with more than " + HUGE + " weights"; }
+        @Override public String description() { return String.format(Locale.ROOT, "a dense layer after flatten with more than %,d weights", HUGE); }
         @Override public void check(List<LayerSpec> specs, List<Shape> shapes, List<Finding> out) {
             long total = ModelLint.parameterCount(specs, shapes);
             for (int i = 0; i < specs.size() && i < shapes.size(); i++) {

@@ -18,7 +18,7 @@ import org.relunet.tensor.Shape;
  * a message and a fix: the seed question's ReLU(softmax(x)), softmax in a hidden layer, a final
  * softmax feeding a loss that applies softmax again, linear layers that collapse into one,
  * initialisers that do not match their activation, activations on the logits, and more (see
- * {@link #rules()}). Works on specs alone, before any weight is allocated, so a huge layer can be
+ * {@link #rules()}), sorted by layer. Works on specs alone, before any weight is allocated, so a huge layer can be
  * linted without the memory to build it. {@link Model#lintFindings()} runs it when a model is built;
  * the library never prints the findings.
  */
@@ -40,7 +40,7 @@ public final class ModelLint {
 
     private ModelLint() {}
 
-    /** Every rule, in the order findings are reported. */
+    /** Every rule; findings are reported by layer, and in this order within a layer. */
     public static List<LintRule> rules() { return RULES; }
 
     /** Lints a built model's architecture. */
@@ -74,6 +74,7 @@ public final class ModelLint {
             shapes.add(next);
         }
         for (LintRule rule : RULES) rule.check(List.copyOf(specs), List.copyOf(shapes), out);
+        out.sort(java.util.Comparator.comparingInt(Finding::layerIndex));   // stable: rule order within a layer
         return List.copyOf(out);
     }
 
