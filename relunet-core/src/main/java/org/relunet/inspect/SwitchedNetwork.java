@@ -380,27 +380,9 @@ final class SwitchedNetwork {
             }
             case ConvStep c -> {
                 double[] y = new double[c.outSize()];
-                int k2 = c.kernel() * c.kernel(), patch = c.channels() * k2, plane = c.height() * c.width();
-                float[] w = c.weight();
-                for (int oc = 0; oc < c.filters(); oc++) {
-                    for (int oh = 0; oh < c.outH(); oh++) {
-                        for (int ow = 0; ow < c.outW(); ow++) {
-                            double sum = withBias ? c.bias()[oc] : 0;
-                            for (int ch = 0; ch < c.channels(); ch++) {
-                                for (int i = 0; i < c.kernel(); i++) {
-                                    int ih = oh * c.stride() + i - c.pad();
-                                    if (ih < 0 || ih >= c.height()) continue;
-                                    for (int j = 0; j < c.kernel(); j++) {
-                                        int iw = ow * c.stride() + j - c.pad();
-                                        if (iw < 0 || iw >= c.width()) continue;
-                                        sum += w[oc * patch + ch * k2 + i * c.kernel() + j] * v[ch * plane + ih * c.width() + iw];
-                                    }
-                                }
-                            }
-                            y[(oc * c.outH() + oh) * c.outW() + ow] = sum;
-                        }
-                    }
-                }
+                int outPlane = c.outH() * c.outW();
+                if (withBias) for (int oc = 0; oc < c.filters(); oc++) java.util.Arrays.fill(y, oc * outPlane, (oc + 1) * outPlane, c.bias()[oc]);
+                convolve(c, v, y, false);
                 return y;
             }
             case RectifierStep r -> {
@@ -443,27 +425,7 @@ final class SwitchedNetwork {
             }
             case ConvStep c -> {
                 double[] y = new double[c.inSize()];
-                int k2 = c.kernel() * c.kernel(), patch = c.channels() * k2, plane = c.height() * c.width();
-                float[] w = c.weight();
-                for (int oc = 0; oc < c.filters(); oc++) {
-                    for (int oh = 0; oh < c.outH(); oh++) {
-                        for (int ow = 0; ow < c.outW(); ow++) {
-                            double go = g[(oc * c.outH() + oh) * c.outW() + ow];
-                            if (go == 0) continue;
-                            for (int ch = 0; ch < c.channels(); ch++) {
-                                for (int i = 0; i < c.kernel(); i++) {
-                                    int ih = oh * c.stride() + i - c.pad();
-                                    if (ih < 0 || ih >= c.height()) continue;
-                                    for (int j = 0; j < c.kernel(); j++) {
-                                        int iw = ow * c.stride() + j - c.pad();
-                                        if (iw < 0 || iw >= c.width()) continue;
-                                        y[ch * plane + ih * c.width() + iw] += w[oc * patch + ch * k2 + i * c.kernel() + j] * go;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                convolve(c, y, g, true);
                 return y;
             }
             case PoolStep p -> {
@@ -475,6 +437,51 @@ final class SwitchedNetwork {
             // element-wise steps and softmax are symmetric
             default -> { return applyStep(step, g, lin, k, false); }
         }
+    }
+
+    /**
+     * The linear part of a convolution, weight-stationary: for every weight w[oc][ch][i][j], add
+     * w * in[ch][oh*stride + i - pad][ow*stride + j - pad] into out[oc][oh][ow] over the (oh, ow)
+     * where the input index is inside the image, so the inner loop has no bounds test. With
+     * {@code transpose} the same pairs run the other way: in[...] += w * out[...].
+     */
+    private static void convolve(ConvStep c, double[] in, double[] out, boolean transpose) {
+        int k = c.kernel(), k2 = k * k, patch = c.channels() * k2, s = c.stride(), pad = c.pad();
+        int h = c.height(), w = c.width(), oh1 = c.outH(), ow1 = c.outW(), plane = h * w, outPlane = oh1 * ow1;
+        float[] weight = c.weight();
+        for (int i = 0; i < k; i++) {
+            int ohFrom = firstInside(i, pad, s), ohTo = Math.min(oh1, lastInside(i, pad, s, h) + 1);
+            for (int j = 0; j < k; j++) {
+                int owFrom = firstInside(j, pad, s), owTo = Math.min(ow1, lastInside(j, pad, s, w) + 1);
+                if (ohFrom >= ohTo || owFrom >= owTo) continue;
+                for (int oc = 0; oc < c.filters(); oc++) {
+                    for (int ch = 0; ch < c.channels(); ch++) {
+                        double wv = weight[oc * patch + ch * k2 + i * k + j];
+                        if (wv == 0) continue;
+                        for (int oh = ohFrom; oh < ohTo; oh++) {
+                            int o = oc * outPlane + oh * ow1, x = ch * plane + (oh * s + i - pad) * w + j - pad;
+                            if (transpose) {
+                                for (int ow = owFrom; ow < owTo; ow++) in[x + ow * s] += wv * out[o + ow];
+                            } else {
+                                for (int ow = owFrom; ow < owTo; ow++) out[o + ow] += wv * in[x + ow * s];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first output index o with o*stride + offset - pad >= 0. */
+    private static int firstInside(int offset, int pad, int stride) {
+        int need = pad - offset;
+        return need <= 0 ? 0 : (need + stride - 1) / stride;
+    }
+
+    /** The last output index o with o*stride + offset - pad <= size - 1 (negative when there is none). */
+    private static int lastInside(int offset, int pad, int stride, int size) {
+        int room = size - 1 + pad - offset;
+        return room < 0 ? -1 : room / stride;
     }
 
     /** (diag(p) - p p^T) v = p * (v - p.v), symmetric. */
