@@ -119,6 +119,43 @@ class ConvKernelParityTest {
     }
 
     @Test
+    void theReferenceEqualsIm2colGemmAndScatter() {
+        // The definition in Kernels: convForward = im2col, GEMM, scatterChannels + bias; the
+        // backward pass = gatherChannels, dW += dCols col^T, row sums, col2im(W^T dCols).
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int[] s : SHAPES) {
+            ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+            int patch = g.patch(), columns = g.batch() * g.outputPlane(), k = g.kernel();
+            int inSize = g.batch() * g.channels() * g.inputPlane(), outSize = g.filters() * columns;
+            float[] x = random(rnd, inSize), weight = random(rnd, g.filters() * patch), bias = random(rnd, g.filters());
+            float[] col = new float[patch * columns], cols = new float[outSize], expected = new float[outSize];
+            scalar.im2col(x, g.batch(), g.channels(), g.height(), g.width(), k, k, g.stride(), g.pad(), col);
+            scalar.gemm(false, false, g.filters(), columns, patch, 1f, weight, 0, patch, col, 0, columns, 0f, cols, 0, columns);
+            scalar.scatterChannels(cols, g.batch(), g.filters(), g.outputPlane(), bias, expected);
+            float[] out = nans(outSize), mag = new float[outSize];
+            scalar.convForward(g, x, weight, bias, out);
+            scalar.convForward(g, abs(x), abs(weight), abs(bias), mag);
+            assertClose(expected, out, mag, patch, "reference convForward " + g);
+
+            float[] dOut = random(rnd, outSize), dCols = new float[outSize];
+            scalar.gatherChannels(dOut, g.batch(), g.filters(), g.outputPlane(), dCols);
+            float[] dWExpected = new float[weight.length], dBExpected = new float[bias.length], dxExpected = new float[inSize];
+            scalar.gemm(false, true, g.filters(), patch, columns, 1f, dCols, 0, columns, col, 0, columns, 1f, dWExpected, 0, patch);
+            scalar.addRowSums(dCols, g.filters(), columns, dBExpected);
+            float[] dCol = new float[col.length];
+            scalar.gemm(true, false, patch, columns, g.filters(), 1f, weight, 0, patch, dCols, 0, columns, 0f, dCol, 0, columns);
+            scalar.col2im(dCol, g.batch(), g.channels(), g.height(), g.width(), k, k, g.stride(), g.pad(), dxExpected);
+            float[] dW = new float[weight.length], dB = new float[bias.length], dx = nans(inSize);
+            scalar.convBackward(g, x, dOut, weight, dW, dB, dx);
+            float[] dWm = new float[weight.length], dBm = new float[bias.length], dxm = new float[inSize];
+            scalar.convBackward(g, abs(x), abs(dOut), abs(weight), dWm, dBm, dxm);
+            assertClose(dWExpected, dW, dWm, columns, "reference dWeight " + g);
+            assertClose(dBExpected, dB, dBm, columns, "reference dBias " + g);
+            assertClose(dxExpected, dx, dxm, g.filters() * k * k, "reference dx " + g);
+        }
+    }
+
+    @Test
     void convGivesTheSameBitsTwiceForAGivenThreadCount() {
         SplittableRandom rnd = new SplittableRandom(29);
         ConvShape g = new ConvShape(5, 6, 14, 14, 20, 5, 1, 2);
