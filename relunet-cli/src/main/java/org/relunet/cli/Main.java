@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     public static final int LINT_FAILED = 4;
 
     /** Every subcommand, in the order of the help text. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(TrainCommand.class, EvalCommand.class, PredictCommand.class,
+    static final List<Class<?>> SUBCOMMANDS = List.of(LabCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
             SummaryCommand.class, InfoCommand.class, BenchCommand.class, InspectCommand.class, LintCommand.class);
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
@@ -49,7 +49,7 @@ public final class Main implements Runnable {
     @Spec CommandSpec spec;
 
     @Override public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command; use one of train, eval, predict, summary, info, bench, inspect, lint");
+        throw new ParameterException(spec.commandLine(), "missing command; use one of lab, train, eval, predict, summary, info, bench, inspect, lint");
     }
 
     public static void main(String[] args) {
