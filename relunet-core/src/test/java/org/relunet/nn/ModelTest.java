@@ -40,6 +40,18 @@ class ModelTest {
         assertEquals(2L * (784 * 256 + 256 * 256 + 256 * 10) + 512, mlp.flopsPerSample());
     }
 
+    @Test void onlyLayersAfterTheFirstParametrisedOneComputeAnInputGradient() {
+        // MLP: flatten first; its dense(256) needs no dIn (a 128x784x256 GEMM a step), the next dense does
+        List<Layer> mlp = Presets.mlp(0).layers();
+        assertTrue(!((Dense) mlp.get(1)).inputGradient && ((Dense) mlp.get(3)).inputGradient);
+        List<Layer> cnn = Presets.cnn(0).layers();
+        assertTrue(!((Conv2d) cnn.get(0)).inputGradient && ((Conv2d) cnn.get(3)).inputGradient);
+        Model m = Model.builder(Shape.vector(8)).dense(4).relu().dense(2).seed(1).build();
+        Tensor x = Tensor.zeros(3, 8);
+        m.forward(x, true);
+        assertEquals(null, m.layers().get(0).backward(Tensor.zeros(3, 4)));
+    }
+
     @Test void heInitHasTheRightSpread() {
         Model m = Model.builder(Shape.vector(1000)).dense(500).relu().dense(10).seed(3).build();
         float[] w = m.parameters().get(0).value();
