@@ -142,23 +142,41 @@ final class VectorConvolution {
         Plan plan = WORKSPACE.get().forward;
         int k = g.kernel(), patch = g.patch();
         plan.geometry(g.filters(), patch, g.channels(), g.height(), g.width(), g.pad(), k);
-        packRows(weight, g.filters(), patch, plan.packed);
-        run(plan, g.batch(), x, bias, out);
+        run(plan, g.batch(), weight, x, bias, out);
     }
 
-    /** Runs a plan over a batch: items are (image, strip) pairs, split in contiguous ranges. */
-    private static void run(Plan plan, int batch, float[] in, float[] bias, float[] out) {
+    /**
+     * Runs a plan over a batch. With at least one image per thread, tasks take contiguous ranges of
+     * items, (image, strip) pairs, after the caller packed the weights. With fewer images than
+     * threads (batch-1 inference), tasks take ranges of filter panels instead: each packs only its
+     * own panels and runs them over every strip, so the packing is shared out too and the split is
+     * even (W2's second convolution has 8 panels but 7 strips). Each output element is one kernel
+     * call over the whole depth either way, so the split does not change the bits.
+     */
+    private static void run(Plan plan, int batch, float[] weight, float[] in, float[] bias, float[] out) {
         int items = batch * plan.strips;
         long flops = 2L * plan.panels * MR * plan.depth * NR * items;
-        int tasks = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(Parallel.threads(), items);
-        if (tasks <= 1) {
-            runItems(plan, 0, items, in, bias, out);
+        int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Parallel.threads();
+        if (batch < threads && plan.panels >= threads) {
+            Parallel.forEach(threads, t -> {
+                int q0 = split(plan.panels, threads, t), q1 = split(plan.panels, threads, t + 1);
+                packRows(weight, plan.rows, plan.depth, plan.packed, q0, q1);
+                runItems(plan, 0, items, q0, q1, in, bias, out);
+            });
             return;
         }
-        Parallel.forEach(tasks, t -> runItems(plan, split(items, tasks, t), split(items, tasks, t + 1), in, bias, out));
+        packRows(weight, plan.rows, plan.depth, plan.packed, 0, plan.panels);
+        int tasks = Math.min(threads, items);
+        if (tasks <= 1) {
+            runItems(plan, 0, items, 0, plan.panels, in, bias, out);
+            return;
+        }
+        Parallel.forEach(tasks, t -> runItems(plan, split(items, tasks, t), split(items, tasks, t + 1), 0, plan.panels,
+                in, bias, out));
     }
 
-    private static void runItems(Plan plan, int item0, int item1, float[] in, float[] bias, float[] out) {
+    /** Items [item0, item1) times filter panels [q0, q1). */
+    private static void runItems(Plan plan, int item0, int item1, int q0, int q1, float[] in, float[] bias, float[] out) {
         Scratch scratch = SCRATCH.get();
         float[] image = scratch.image(plan.imageLength);
         int inImage = plan.channels * plan.height * plan.width;
@@ -170,7 +188,7 @@ final class VectorConvolution {
                 pad(in, b * inImage, plan.channels, plan.height, plan.width, plan.pad, image);
                 padded = b;
             }
-            for (int q = 0; q < plan.panels; q++) {
+            for (int q = q0; q < q1; q++) {
                 kernel(plan.depth, plan.packed, q * MR * plan.depth, image, s0, plan.off, scratch.tile);
                 storeTile(scratch.tile, q * MR, Math.min(MR, plan.rows - q * MR), s0, bias, out, b * outImage,
                         plan.outH, plan.outW, plan.paddedW);
@@ -202,10 +220,9 @@ final class VectorConvolution {
         }
     }
 
-    /** Packs a (rows, depth) row-major into MR-row panels, k-major; rows past the last are zero. */
-    private static void packRows(float[] a, int rows, int depth, float[] packed) {
-        int panels = (rows + MR - 1) / MR;
-        for (int q = 0; q < panels; q++) {
+    /** Packs panels [q0, q1) of a (rows, depth) row-major into MR-row panels, k-major; rows past the last are zero. */
+    private static void packRows(float[] a, int rows, int depth, float[] packed, int q0, int q1) {
+        for (int q = q0; q < q1; q++) {
             int base = q * MR * depth;
             for (int r = 0; r < MR; r++) {
                 int row = q * MR + r;
