@@ -95,9 +95,22 @@ final class VectorConvolution {
             return image;
         }
 
+        int[] rows = new int[0];
+        float[] sums = new float[0];
+
         float[] dOutT(int n) {
             if (dOutT.length < n) dOutT = new float[n];
             return dOutT;
+        }
+
+        int[] rows(int n) {
+            if (rows.length < n) rows = new int[n];
+            return rows;
+        }
+
+        float[] sums(int n) {
+            if (sums.length < n) sums = new float[n];
+            return sums;
         }
     }
 
@@ -392,20 +405,7 @@ final class VectorConvolution {
             int dOff = b * outImage;
             // dOut^T on the padded grid: dOutT[s][oc], zero where ow >= OW or oc >= OC
             float[] dOutT = scratch.dOutT(columns * oc);
-            java.util.Arrays.fill(dOutT, 0, columns * oc, 0f);
-            for (int f = 0; f < filters; f++) {
-                int src = dOff + f * spatial;
-                float sum = 0f;
-                for (int oh = 0; oh < outH; oh++) {
-                    int s = src + oh * outW, d = oh * paddedW * oc + f;
-                    for (int ow = 0; ow < outW; ow++) {
-                        float v = dOut[s + ow];
-                        sum += v;
-                        dOutT[d + ow * oc] = v;
-                    }
-                }
-                if (wantBias) biasSum[f] += sum;
-            }
+            transposeDOut(dOut, dOff, filters, outH, outW, paddedW, columns, oc, dOutT, scratch, wantBias ? biasSum : null);
             float[] image = scratch.image(Math.max(fwd.imageLength, inGrad == null ? 0 : inGrad.imageLength));
             pad(x, b * inImage, g.channels(), g.height(), g.width(), g.pad(), image);
             boolean first = b == b0;
@@ -425,6 +425,43 @@ final class VectorConvolution {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * dOutT[s][f] = dOut[dOff + f*OH*OW + oh*OW + ow] on the padded grid s = oh*Wp + ow (s < columns),
+     * zero where ow >= OW or f >= OC; and, when biasSum is not null, biasSum[f] += the sum of image
+     * dOut[f], added in (oh, ow) order from 0 as the scalar loop did. One gather per L filters and
+     * grid position makes every store a whole vector: the scalar transpose, one float per cache
+     * line, cost as much as the first convolution's weight-gradient GEMM (K = 25).
+     */
+    private static void transposeDOut(float[] dOut, int dOff, int filters, int outH, int outW, int paddedW,
+                                      int columns, int oc, float[] dOutT, Scratch scratch, float[] biasSum) {
+        int spatial = outH * outW;
+        int[] rows = scratch.rows(oc);
+        float[] sums = scratch.sums(oc);
+        for (int f = 0; f < oc; f++) {
+            rows[f] = f < filters ? f * spatial : 0;
+            sums[f] = 0f;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        for (int oh = 0; oh < outH; oh++) {
+            int src = dOff + oh * outW, row = oh * paddedW;
+            for (int ow = 0; ow < outW; ow++) {
+                int d = (row + ow) * oc;
+                for (int v = 0; v < oc; v += L) {
+                    FloatVector g = v + L <= filters
+                            ? FloatVector.fromArray(S, dOut, src + ow, rows, v)
+                            : FloatVector.fromArray(S, dOut, src + ow, rows, v, S.indexInRange(v, filters));
+                    g.intoArray(dOutT, d + v);
+                    FloatVector.fromArray(S, sums, v).add(g).intoArray(sums, v);
+                }
+            }
+            int end = Math.min(columns, row + paddedW);           // the dropped columns of this row
+            for (int d = (row + outW) * oc; d < end * oc; d += L) zero.intoArray(dOutT, d);
+        }
+        if (biasSum != null) {
+            for (int f = 0; f < filters; f++) biasSum[f] += sums[f];
         }
     }
 
