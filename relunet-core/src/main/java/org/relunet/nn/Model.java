@@ -139,22 +139,28 @@ public final class Model {
     public String specText() { return LayerSpecParser.format(specs); }
 
     /**
-     * Forward pass: x (N, ...inputShape) to logits (N, ...outputShape); a workspace, valid until the next call.
-     *
-     * <p>Inference ({@code training == false}) runs a batch larger than {@link #INFERENCE_CHUNK} through
-     * the whole network in equal chunks of at most that many images, the last one padded with zeros:
-     * every layer is per-sample at inference, so the logits are the same bits, while the activations
-     * of a chunk stay in cache instead of streaming through memory (W2's first convolution writes
-     * 100 KB per image: 25 MB at batch 256). The layers then hold the last chunk's activations.
+     * Forward pass: x (N, ...inputShape) to logits (N, ...outputShape); a workspace, valid until the
+     * next call. Every layer keeps what its backward needs, so {@link #backward} may follow.
      */
     public Tensor forward(Tensor x, boolean training) {
         checkInput(x);
+        Tensor t = x;
+        for (Layer layer : layers) t = layer.forward(t, training);
+        return t;
+    }
+
+    /**
+     * Inference only: logits (N, ...outputShape) for x, the same bits as {@code forward(x, false)}.
+     * A batch larger than {@link #INFERENCE_CHUNK} runs through the whole network in equal chunks of
+     * at most that many images, the last one padded with zeros: every layer is per-sample at
+     * inference, while the activations of a chunk stay in cache instead of streaming through memory
+     * (W2's first convolution writes 100 KB per image: 25 MB at batch 256). The layers then hold the
+     * last chunk's activations, so no backward may follow.
+     */
+    public Tensor infer(Tensor x) {
+        checkInput(x);
         int n = x.batch();
-        if (training || n <= INFERENCE_CHUNK) {
-            Tensor t = x;
-            for (Layer layer : layers) t = layer.forward(t, training);
-            return t;
-        }
+        if (n <= INFERENCE_CHUNK) return forward(x, false);
         int chunks = (n + INFERENCE_CHUNK - 1) / INFERENCE_CHUNK, size = (n + chunks - 1) / chunks;
         int in = x.sampleSize(), out = outputShape().size();
         if (chunkInput == null || chunkInput.batch() != size) chunkInput = Tensor.zeros(size, inputShape);
@@ -186,7 +192,7 @@ public final class Model {
 
     /** Class probabilities (N, classes): softmax of the logits, unless the model already ends in softmax. */
     public Tensor predict(Tensor x) {
-        Tensor logits = forward(x, false);
+        Tensor logits = infer(x);
         if (layers.get(layers.size() - 1) instanceof Softmax) return logits;
         if (probabilities == null || probabilities.size() != logits.size()) probabilities = Tensor.zeros(logits.shape());
         org.relunet.kernels.KernelProvider.kernels().softmaxRows(logits.data, logits.batch(), logits.sampleSize(), probabilities.data);

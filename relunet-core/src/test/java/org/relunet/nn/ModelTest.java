@@ -62,7 +62,7 @@ class ModelTest {
             Tensor t = x;
             for (Layer layer : m.layers()) t = layer.forward(t, false);
             float[] expected = t.data.clone();
-            float[] chunked = m.forward(x, false).data;
+            float[] chunked = m.infer(x).data;
             assertEquals(n * 10, chunked.length);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(chunked[i]), "logit " + i);
