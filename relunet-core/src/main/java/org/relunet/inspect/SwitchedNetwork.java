@@ -147,6 +147,11 @@ final class SwitchedNetwork {
                 }
                 case PReLU p -> steps.add(new RectifierStep(i, preluSlopes(p)));
                 case Softmax _ -> steps.add(new SoftmaxStep(i, size));
+                // the fixed filter-bank layers (Hadamard, signs, diagonals, circulant, fastfood, switchnet)
+                // are linear or switched too, but have no step here yet
+                default -> throw new IllegalArgumentException("layer " + i + " (" + layer.spec().text()
+                        + "): fixed filter-bank layers are not supported by the effective linear map, region count or"
+                        + " local Jacobian yet; inspect a model built from dense, conv, maxpool and activations");
             }
         }
         return new SwitchedNetwork(model, steps);
