@@ -26,6 +26,8 @@ class ConvKernelParityTest {
         {1, 1, 5, 5, 1, 1, 1, 0}, {2, 3, 7, 9, 5, 3, 1, 1}, {3, 1, 28, 28, 32, 5, 1, 2}, {2, 32, 14, 14, 64, 5, 1, 2},
         {1, 2, 6, 7, 13, 3, 2, 0}, {2, 2, 5, 5, 33, 3, 3, 2}, {5, 4, 9, 4, 9, 3, 1, 2}, {1, 1, 3, 3, 3, 1, 1, 2},
         {3, 5, 11, 6, 17, 4, 1, 3}, {4, 3, 13, 13, 8, 1, 1, 0}, {1, 7, 2, 3, 40, 2, 1, 1},
+        // fewer images than threads and enough work: the forward pass splits filter panels (8, 5, 3 panels)
+        {1, 32, 14, 14, 64, 5, 1, 2}, {1, 5, 23, 19, 37, 3, 1, 1}, {2, 4, 20, 20, 19, 3, 1, 1},
     };
 
     private final Kernels scalar = new ScalarKernels();

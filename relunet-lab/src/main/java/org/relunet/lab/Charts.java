@@ -54,10 +54,26 @@ public final class Charts {
     }
 
     /** A line chart; axis titles must carry units (or say "dimensionless"). */
-    public static XYChart xy(String title, String xTitle, String yTitle) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    public static XYChart xy(String title, String xTitle, String yTitle) { return xy(title, xTitle, yTitle, HEIGHT); }
+
+    /** A line chart of another height, e.g. to leave room for a legend below the plot. */
+    public static XYChart xy(String title, String xTitle, String yTitle, int height) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         style(c.getStyler());
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        return c;
+    }
+
+    /**
+     * A square chart for pictures drawn as pixels (region maps, weight templates): add scatter
+     * series of square markers, one per colour; no legend (the caption explains the colours).
+     */
+    public static XYChart square(String title, String xTitle, String yTitle, int size) {
+        XYChart c = new XYChartBuilder().width(size).height(size).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setPlotGridLinesVisible(false);
         return c;
     }
 
@@ -160,6 +176,7 @@ public final class Charts {
     public static void logY(XYChart c) {
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setYAxisLogarithmicDecadeOnly(true);
+        c.getStyler().setPlotGridHorizontalLinesVisible(false);   // XChart draws a line per minor tick: too busy on a log axis
     }
 
     /** A copy with every value that cannot sit on a log axis (<= 0, infinite) replaced by NaN, which XChart leaves as a gap. */

@@ -53,7 +53,8 @@ public final class E3LearningSpeed implements Experiment {
 
     static final String W1 = "flatten dense(256) ACT dense(256) ACT dense(10)";
     static final String W2 = "conv(32,5,pad=2) ACT maxpool(2) conv(64,5,pad=2) ACT maxpool(2) flatten dense(10)";
-    static final String W2_QUARTER = "conv(8,5,pad=2) ACT maxpool(2) conv(16,5,pad=2) ACT maxpool(2) flatten dense(10)";
+    /** W2 with half the filters (16 and 32), a quarter of its convolution cost: the quick run's CNN. */
+    static final String W2_HALF = "conv(16,5,pad=2) ACT maxpool(2) conv(32,5,pad=2) ACT maxpool(2) flatten dense(10)";
     static final int BATCH = 64;
     static final double MOMENTUM = 0.9;
 
@@ -66,7 +67,7 @@ public final class E3LearningSpeed implements Experiment {
                 List.of(new Net("mlp", "W1 MLP", W1, 50, 0.5, 2, 200, new double[] {0.1}, 1),
                         new Net("cnn", "CNN (W2 at 1/8 width, one conv)", "conv(4,5,pad=2) ACT maxpool(2) flatten dense(10)", 30, 0.6, 1, 100, new double[] {0.05}, 1)),
                 List.of(new Net("mlp", "W1 MLP", W1, 0, THRESHOLD, 3, 1000, new double[] {0.01, 0.03, 0.1, 0.3}, s),
-                        new Net("cnn", "W2 CNN at 1/4 width", W2_QUARTER, 600, THRESHOLD, 2, 600, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))),
+                        new Net("cnn", "W2 CNN at 1/2 width", W2_HALF, 600, THRESHOLD, 1.5, 600, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))),
                 List.of(new Net("mlp", "W1 MLP", W1, 0, THRESHOLD, 3, 2000, new double[] {0.003, 0.01, 0.03, 0.1, 0.3}, s),
                         new Net("cnn", "W2 CNN", W2, 0, THRESHOLD, 2, 2000, new double[] {0.01, 0.03, 0.1}, Math.max(1, s - 1))));
     }
@@ -133,7 +134,7 @@ public final class E3LearningSpeed implements Experiment {
                 Charts.line(c, f("%s (lr %s)", Activations.label(cell.activation()), lr(cell.bestLr())), cell.activation(), x, y);
             }
             Charts.hline(c, f("threshold %.0f%%", 100 * net.threshold()), Color.GRAY, 0, Math.max(xMax, 0.1), net.threshold());
-            c.getStyler().setYAxisMin(0.0).setYAxisMax(Math.min(1.0, Math.max(0.6, 2 * net.threshold())));
+            c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
             out.figure(new Figure("e3-curves-" + net.key(), c, f("Running training error (over the last %d samples) of the %s against epochs, "
                     + "first seed, each activation at its best learning rate; a run stops a little after it reaches the %.0f%% threshold "
                     + "(dashed) or after %.0f epochs. %s", net.window(), net.label(), 100 * net.threshold(), net.maxEpochs(), trainedOn(ctx, net))));
@@ -263,12 +264,11 @@ public final class E3LearningSpeed implements Experiment {
             double r = secondsRatio.get(net.key());
             findings.add(new Finding(f("%s: ReLU reaches it in less training time than tanh", net.label()), f("tanh/ReLU seconds = %.2f", r), ratioOutcome(r)));
         }
-        StringBuilder head = new StringBuilder("tanh/ReLU epochs to threshold: ");
+        StringBuilder head = new StringBuilder(f("epochs to %.0f%% training error, tanh/ReLU: ", 100 * nets.get(0).threshold()));
         for (Net net : nets) head.append(f("%s %.2fx, ", net.key().toUpperCase(), tanhRatio.get(net.key())));
-        head.append("sigmoid/ReLU: ");
+        head.append("(Krizhevsky: 6x); sigmoid/ReLU: ");
         for (Net net : nets) head.append(f("%s %.2fx, ", net.key().toUpperCase(), sigmoidRatio.get(net.key())));
-        head.append("(Krizhevsky: 6x)");
-        out.verdict(Verdict.of(head.toString().replace(", (", " (") , findings));
+        out.verdict(Verdict.of(head.toString().replace(", (", " (").replaceAll(", $", ""), findings));
 
         StringBuilder method = new StringBuilder();
         for (Net net : nets) {
@@ -294,10 +294,13 @@ public final class E3LearningSpeed implements Experiment {
                     lr(m.get("tanh").bestLr()), epochsText(m.get("sigmoid"), net), lr(m.get("sigmoid").bestLr()), tanhRatio.get(net.key()),
                     secondsRatio.get(net.key()), sigmoidRatio.get(net.key()), Activations.label(fastest.activation()), fastest.meanEpochs(net.maxEpochs())));
         }
-        res.append("Why the gap is smaller than Krizhevsky's 6x: there, the tanh network shared the ReLU network's learning rate and was "
-                + "trained on CIFAR-10 with a four-layer CNN; here every activation gets its own best rate, Xavier initialisation keeps "
-                + "tanh units in their steep region (tanh' > 1/4 for |x| < 1.317, e1), and Fashion-MNIST is easier. The sigmoid, whose slope "
-                + "never exceeds 1/4, is the one that lags.");
+        res.append("Krizhevsky et al. also chose each network's learning rate independently and used no regularisation, as here; what differs "
+                + "is the task (CIFAR-10 against Fashion-MNIST, where 25% training error comes within the first epoch), the network (their "
+                + "four-layer CNN), and the initialisation (here Xavier for tanh, which keeps its units in the steep region |x| < 1.317 where "
+                + "tanh' > 1/4, see e1). Those are candidate explanations, not measured ones.");
+        boolean sigmoidLags = sigmoidRatio.values().stream().allMatch(r -> r >= MARGIN);
+        res.append(sigmoidLags ? " The sigmoid, whose slope never exceeds 1/4, is slower than ReLU in every network."
+                : " The sigmoid was not consistently slower than ReLU here.");
         out.result(res.toString());
         return out.build();
     }

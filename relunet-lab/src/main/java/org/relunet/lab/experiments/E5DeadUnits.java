@@ -164,19 +164,19 @@ public final class E5DeadUnits implements Experiment {
                 maxNetGap = Math.max(maxNetGap, Math.abs(all[l] - estimate[l]));
             }
             Color col = Charts.color(null, wi);
-            XYSeries s = Charts.markedLine(bornChart, f("N = %d, Monte Carlo (dead for all inputs)", width), null, depths, all);
+            XYSeries s = Charts.markedLine(bornChart, f("N = %d, Monte Carlo", width), null, depths, all);
             s.setLineColor(col);
             s.setMarkerColor(col);
             s.setMarker(SeriesMarkers.CIRCLE);
-            Charts.dashed(bornChart, f("N = %d, 1 - (1 - 2^-N)^L", width), col, depths, estimate);
+            Charts.dashed(bornChart, f("N = %d, estimate", width), col, depths, estimate);
             wi++;
         }
         bornChart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        bornChart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        bornChart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        bornChart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        bornChart.getStyler().setXAxisTickMarkSpacingHint(60);
         out.figure(new Figure("e5-born-dead", bornChart, f("Probability that a randomly initialised ReLU net of width N and depth L (He-normal weights, zero biases, "
                 + "N-dimensional Gaussian inputs) outputs zero at its last hidden layer for all %d probe inputs, i.e. is a constant function "
-                + "(%,d nets per width; markers), against the simple estimate 1 - (1 - 2^-N)^L (dashed), which is exact for a single input.",
+                + "(%,d nets per width; markers), against the simple estimate 1 - (1 - 2^-N)^L (dashed), which is exact for a single input (see the table).",
                 cfg.inputs(), cfg.trials())));
 
         // Part 3: exact zeros in the hidden activations of the ReLU net trained at the smallest rate.
@@ -277,7 +277,7 @@ public final class E5DeadUnits implements Experiment {
             findings.add(new Finding(f("%s mitigates it: at the rates where ReLU loses >= %.0f%% of its units, at most half as many never fire, without diverging",
                     Activations.label(alt), 100 * MANY_DEAD), lossyLrs.isEmpty() ? "ReLU lost no units at any rate" : measured.toString().replaceAll("; $", ""), o));
         }
-        int deepW = cfg.widths()[0];
+        int deepW = cfg.widths()[cfg.widths().length - 1];   // the widest: its probabilities are the least saturated
         double[][] narrow = mc.get(deepW);
         findings.add(Finding.check("a random narrow ReLU net is born dead with probability 1 - (1 - 2^-N)^L for one input (Monte Carlo within 4 standard errors)",
                 f("largest deviation %.1f standard errors; width %d, depth %d: estimate %.3f, one input %.3f, all inputs %.3f", maxSingleGapSe, deepW,
@@ -286,8 +286,8 @@ public final class E5DeadUnits implements Experiment {
         findings.add(Finding.check("a trained ReLU net is sparse: most hidden activations are exact zeros (published: 68-83%)",
                 f("%.1f%% exact zeros after training (%.1f%% at initialisation)", 100 * trained.exactZeroFraction(), 100 * init.exactZeroFraction()),
                 trained.exactZeroFraction() > 0.5));
-        out.verdict(Verdict.of(f("ReLU never-firing units: %.1f%% at lr %s, %.1f%% at lr %s; %s; born dead (N=%d, L=%d): %.2f vs estimate %.2f; exact zeros %.0f%%",
-                100 * lowDead, cfg.lrs()[0], 100 * highDead, worstLr, altSummary(runs, worstLr), deepW, cfg.maxDepth(), narrow[1][cfg.maxDepth() - 1],
+        out.verdict(Verdict.of(f("ReLU units never firing: %.0f%% at lr %s, %.0f%% at lr %s (%s); born dead at N=%d, L=%d: %.2f (estimate %.2f); exact zeros %.0f%%",
+                100 * lowDead, cfg.lrs()[0], 100 * highDead, worstLr, altSummary(runs, worstLr), deepW, cfg.maxDepth(), mc.get(deepW)[1][cfg.maxDepth() - 1],
                 1 - Math.pow(1 - Math.pow(2, -deepW), cfg.maxDepth()), 100 * trained.exactZeroFraction()), findings));
 
         out.method(f("Part 1: the W1 MLP (784-256-256-10) with ReLU, Leaky ReLU (0.01), PReLU (initial slope 0.25) or ELU (alpha 1) after both hidden layers, "
@@ -318,10 +318,14 @@ public final class E5DeadUnits implements Experiment {
 
     private static String deadText(Run r) { return r.diverged() ? "no result (diverged)" : f("%.1f%%", 100 * r.finalDead()); }
 
+    /** e.g. "Leaky ReLU diverged, PReLU 4%, ELU 100%". */
     private static String altSummary(Map<String, Map<Double, Run>> runs, double lr) {
         List<String> parts = new ArrayList<>();
-        for (String alt : List.of("leaky_relu", "prelu", "elu")) parts.add(Activations.label(alt) + " " + deadText(runs.get(alt).get(lr)));
-        return "at that rate " + String.join(", ", parts);
+        for (String alt : List.of("leaky_relu", "prelu", "elu")) {
+            Run r = runs.get(alt).get(lr);
+            parts.add(Activations.label(alt) + (r.diverged() ? " diverged" : f(" %.0f%%", 100 * r.finalDead())));
+        }
+        return String.join(", ", parts);
     }
 
     /**

@@ -136,7 +136,7 @@ public final class E6SoftmaxPlacement implements Experiment {
         LayerProbe.Stats pAsker = LayerProbe.measure(askerBest.model(), x, y), pAnswer = LayerProbe.measure(answerBest.model(), x, y);
 
         // Figures.
-        XYChart curves = Charts.xy("Test accuracy while training", "epochs", "test accuracy (fraction)");
+        XYChart curves = Charts.xy("Test accuracy while training", "epochs", "test accuracy (fraction)", Charts.HEIGHT + 90);
         XYChart lrChart = Charts.xy("Final test accuracy against the learning rate", "learning rate (log scale)", "test accuracy (fraction)");
         for (Net net : NETS) {
             for (Opt opt : OPTS) {
@@ -154,8 +154,9 @@ public final class E6SoftmaxPlacement implements Experiment {
             }
         }
         curves.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        curves.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        out.figure(new Figure("e6-curves", curves, f("Test accuracy (%,d test images) every half epoch of the asker's network (%s) and the answers' (%s), "
+        curves.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        curves.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        out.figure(new Figure("e6-curves", curves, f("Test accuracy (%,d test images) every quarter epoch of the asker's network (%s) and the answers' (%s), "
                 + "with SGD (solid; momentum %.1f) and Adam (dotted), each at the learning rate of its grid with the lowest final training error, first seed, "
                 + "batch 64, %,d training images.", test.size(), ASKER, ANSWER, MOMENTUM, train.size())));
         lrChart.getStyler().setXAxisLogarithmic(true);
@@ -262,13 +263,13 @@ public final class E6SoftmaxPlacement implements Experiment {
                         + "%.0f epochs (batch 64) with SGD (momentum %.1f) and with Adam, the training loss being softmax cross-entropy on the last layer's outputs in both. "
                         + "For each network and optimiser the learning rate is chosen from %s (SGD) or %s (Adam) by the lowest final running training error on "
                         + "the first seed; %d seed%s then "
-                        + "train at that rate. Test accuracy on %,d test images is recorded every half epoch. Then, on the test images, the inputs of the "
+                        + "train at that rate. Test accuracy on %,d test images is recorded every quarter epoch. Then, on the test images, the inputs of the "
                         + "asker's ReLU layers are compared with their outputs bit for bit, and the spread of each hidden layer, the first-layer weight "
                         + "gradient and the back-propagated gradient are measured at initialisation and after training.",
                 ASKER, ANSWER, train.size(), cfg.epochs(), MOMENTUM, Arrays.toString(cfg.sgdLrs()), Arrays.toString(cfg.adamLrs()), cfg.seeds(), cfg.seeds() == 1 ? "" : "s", test.size()));
         out.result(f("With SGD the answers' network reaches %.3f test accuracy and the asker's %.3f; with Adam %.3f and %.3f. The ReLU layers in the asker's network are "
-                        + "the identity: a softmax output is e^z / Σ e^z > 0, so of %,d ReLU inputs after training %d were <= 0, and the outputs equal the inputs "
-                        + "bit for bit. What the asker's network really is, then, is a stack of softmax layers, and a softmax hidden layer is a poor one: its 256 "
+                        + "the identity: a softmax output is e^z / Σ e^z > 0, so of %,d ReLU inputs after training none was negative (%d were exactly 0, "
+                        + "e^z underflowing in float32, which ReLU leaves at 0 too), and the outputs equal the inputs bit for bit. What the asker's network really is, then, is a stack of softmax layers, and a softmax hidden layer is a poor one: its 256 "
                         + "outputs share a total of 1, so at initialisation their spread is %.1e against %.2f for a ReLU layer, the logits barely depend on the "
                         + "input (spread %.1e against %.2f), and the first layer's weight gradient is %.1e of the ReLU network's: SGD, whose steps are proportional to "
                         + "the gradient, barely moves, while Adam divides each step by the gradient's running size and so can still train it. Training sharpens the softmax "
@@ -284,7 +285,7 @@ public final class E6SoftmaxPlacement implements Experiment {
     private static Run train(ExperimentContext ctx, Net net, Opt opt, Dataset train, Dataset test, Config cfg, double lr, long seed) {
         Model model = Model.of(Presets.FASHION_MNIST, LayerSpecParser.parse(net.spec()), seed);
         List<Double> epochs = new ArrayList<>(), accuracy = new ArrayList<>();
-        TrainLoop.Result r = TrainLoop.run(model, opt.create(lr), train, TrainLoop.Config.epochs(64, cfg.epochs(), 0.5, seed + 1), (e, m) -> {
+        TrainLoop.Result r = TrainLoop.run(model, opt.create(lr), train, TrainLoop.Config.epochs(64, cfg.epochs(), 0.25, seed + 1), (e, m) -> {
             epochs.add(e);
             accuracy.add(Evaluation.of(m, test, 500).accuracy());
         });
