@@ -281,8 +281,19 @@ final class TrainCommand implements Callable<Integer> {
 
         if (monitor != null) {
             Dataset probe = loaded.test().head(Math.min(MONITOR_PROBE, loaded.test().size()));
-            trainer.addListener(new TrainingMonitor(probe, monitor).onWarning(w -> out.println("monitor   warning: " + w)));
+            TrainingMonitor watcher = new TrainingMonitor(probe, monitor).onWarning(w -> out.println("monitor   warning: " + w));
+            trainer.addListener(watcher);
+            trainer.addListener(new TrainingListener() {
+                @Override public void onEpochEnd(Trainer t, EpochResult r) {
+                    try {
+                        org.relunet.lab.MonitorFigures.write(watcher.history(), monitor);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("cannot write the monitor figures to " + monitor + ": " + e.getMessage(), e);
+                    }
+                }
+            });
             out.println("monitor   " + monitor.resolve(TrainingMonitor.CSV_FILE) + ", " + monitor.resolve(TrainingMonitor.JSON_FILE)
+                    + ", figures " + String.join(", ", org.relunet.lab.MonitorFigures.NAMES) + " (.png, .svg)"
                     + " (per layer and epoch, on " + probe.size() + " test samples)");
         }
 

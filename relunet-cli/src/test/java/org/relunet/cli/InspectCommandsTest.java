@@ -124,6 +124,10 @@ class InspectCommandsTest {
         assertEquals(1 + 2 * 6, csv.size());
         Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(monitor.resolve("monitor.json")));
         assertEquals(12, ((List<?>) json.get("rows")).size());
+        for (String figure : org.relunet.lab.MonitorFigures.NAMES) {
+            assertTrue(Files.size(monitor.resolve(figure + ".png")) > 1000, figure + ".png");
+            assertTrue(Files.readString(monitor.resolve(figure + ".svg")).contains("<svg"), figure + ".svg");
+        }
 
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
