@@ -112,7 +112,7 @@ public final class Workloads {
                 int count = Math.min(256, n - from);
                 Tensor b = count == 256 ? batch : last;
                 System.arraycopy(test.inputs().data, from * sample, b.data, 0, count * sample);
-                cnn.forward(b, false);
+                cnn.infer(b);
             }
         };
         fullPass.run();   // warm-up
@@ -126,13 +126,13 @@ public final class Workloads {
         Tensor one = Tensor.zeros(1, cnn.inputShape());
         for (int i = 0; i < 200; i++) {   // warm-up of the batch-1 path
             System.arraycopy(test.inputs().data, (i % n) * sample, one.data, 0, sample);
-            cnn.forward(one, false);
+            cnn.infer(one);
         }
         List<Double> latencies = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(test.inputs().data, (i % n) * sample, one.data, 0, sample);
             long t0 = System.nanoTime();
-            cnn.forward(one, false);
+            cnn.infer(one);
             latencies.add((System.nanoTime() - t0) / 1e6);
         }
         Map<String, Object> m = new LinkedHashMap<>();

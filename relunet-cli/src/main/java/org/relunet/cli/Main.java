@@ -24,21 +24,24 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *
  * <p>Exit codes: {@value #OK} success, {@value #USER_ERROR} a user error (one line on stderr naming
  * the problem and the fix), {@value #DIVERGED} training stopped on NaN or infinity,
- * {@value #INTERNAL_ERROR} a bug in relunet. Stack traces only with {@code --debug}.
+ * {@value #LINT_FAILED} {@code lint} made an error-level finding, {@value #INTERNAL_ERROR} a bug in
+ * relunet. Stack traces only with {@code --debug}.
  */
 @Command(name = "relunet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
         description = {"A fast, pure-Java neural-network library: train, evaluate, predict and inspect networks.",
                 "Run 'relunet COMMAND --help' for a command's flags."},
-        footer = {"", "Exit codes: 0 success, 1 internal error (a bug), 2 user error, 3 training diverged (NaN or Inf)."})
+        footer = {"", "Exit codes: 0 success, 1 internal error (a bug), 2 user error, 3 training diverged (NaN or Inf),",
+                "4 lint found an error-level problem in the network."})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INTERNAL_ERROR = 1;
     public static final int USER_ERROR = 2;
     public static final int DIVERGED = 3;
+    public static final int LINT_FAILED = 4;
 
     /** Every subcommand, in the order of the help text. */
-    static final List<Class<?>> SUBCOMMANDS = List.of(TrainCommand.class, EvalCommand.class, PredictCommand.class,
-            SummaryCommand.class, InfoCommand.class, BenchCommand.class);
+    static final List<Class<?>> SUBCOMMANDS = List.of(LabCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+            SummaryCommand.class, InfoCommand.class, BenchCommand.class, InspectCommand.class, LintCommand.class);
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print the stack trace of an error.")
     boolean debug;
@@ -46,7 +49,7 @@ public final class Main implements Runnable {
     @Spec CommandSpec spec;
 
     @Override public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command; use one of train, eval, predict, summary, info, bench");
+        throw new ParameterException(spec.commandLine(), "missing command; use one of lab, train, eval, predict, summary, info, bench, inspect, lint");
     }
 
     public static void main(String[] args) {

@@ -70,7 +70,7 @@ final class PredictCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static boolean isIdx(Path p) throws IOException {
+    static boolean isIdx(Path p) throws IOException {
         byte[] head = new byte[4];
         int n;
         try (InputStream in = Files.newInputStream(p)) {

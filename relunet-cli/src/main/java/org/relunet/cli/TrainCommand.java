@@ -12,6 +12,9 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
+import org.relunet.data.Dataset;
+import org.relunet.inspect.Finding;
+import org.relunet.inspect.TrainingMonitor;
 import org.relunet.io.Checkpointer;
 import org.relunet.io.ModelFile;
 import org.relunet.io.ModelFileException;
@@ -55,6 +58,8 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     static final String DEFAULT_OPTIMIZER = "sgd";
     static final long DEFAULT_SEED = 42;
+    /** Test samples the training monitor measures on each epoch. */
+    static final int MONITOR_PROBE = 512;
 
     /**
      * Default epochs, batch size and SGD rate: those of the reference workloads (WORKLOADS.md) for
@@ -113,6 +118,8 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
     @Option(names = "--metrics-json", paramLabel = "FILE", description = "Write metrics (test_accuracy, epochs[...]) to FILE, updated after every epoch.")
     Path metricsJson;
+    @Option(names = "--monitor", paramLabel = "DIR", description = "Watch every layer each epoch on " + MONITOR_PROBE + " test samples (gradient norm, activations, dead units, update ratio); write DIR/monitor.csv and DIR/monitor.json and print warnings.")
+    Path monitor;
 
     private Map<String, String> saved = Map.of();
 
@@ -125,6 +132,7 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null) Check.atLeast("--epochs", epochs, 1, "5");
         checkWritableFile("--save", save);
         checkWritableFile("--metrics-json", metricsJson);
+        checkWritableDirectory("--monitor", monitor);
         List<LayerSpec> givenSpecs = givenArchitecture();
 
         ModelFile.Contents resumed = null;
@@ -250,6 +258,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resumed != null) {
             out.println("resuming  from " + Checkpointer.file(resume) + " at epoch " + trainer.epochsDone() + " of " + epochCount);
         }
+        for (Finding f : model.lintFindings()) {
+            if (f.severity() != Finding.Severity.INFO) out.println("lint      " + f);
+        }
 
         Progress progress = new Progress(out, err, terminal);
         trainer.addListener(progress);
@@ -266,6 +277,24 @@ final class TrainCommand implements Callable<Integer> {
             trainer.addListener(new TrainingListener() {
                 @Override public void onEpochEnd(Trainer t, EpochResult r) { metrics.write(t.history(), "running", null); }
             });
+        }
+
+        if (monitor != null) {
+            Dataset probe = loaded.test().head(Math.min(MONITOR_PROBE, loaded.test().size()));
+            TrainingMonitor watcher = new TrainingMonitor(probe, monitor).onWarning(w -> out.println("monitor   warning: " + w));
+            trainer.addListener(watcher);
+            trainer.addListener(new TrainingListener() {
+                @Override public void onEpochEnd(Trainer t, EpochResult r) {
+                    try {
+                        org.relunet.lab.MonitorFigures.write(watcher.history(), monitor);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("cannot write the monitor figures to " + monitor + ": " + e.getMessage(), e);
+                    }
+                }
+            });
+            out.println("monitor   " + monitor.resolve(TrainingMonitor.CSV_FILE) + ", " + monitor.resolve(TrainingMonitor.JSON_FILE)
+                    + ", figures " + String.join(", ", org.relunet.lab.MonitorFigures.NAMES) + " (.png, .svg)"
+                    + " (per layer and epoch, on " + probe.size() + " test samples)");
         }
 
         long start = System.nanoTime();
@@ -411,6 +440,17 @@ final class TrainCommand implements Callable<Integer> {
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();
         if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
             throw new UserError(flag + " " + file + ": cannot create it in " + parent + "; choose a writable directory");
+        }
+    }
+
+    /** Fails before training when a directory cannot be created or written. */
+    static void checkWritableDirectory(String flag, Path dir) {
+        if (dir == null) return;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(flag + " " + dir + ": is a file; give a directory, e.g. runs/monitor");
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new UserError(flag + " " + dir + ": cannot create or write it; choose a writable directory");
         }
     }
 

@@ -47,6 +47,13 @@ class ErrorsTest {
         userError("relunet bench", args("bench", "--pytorch", "--pytorch-script", dir.resolve("none.py").toString()), "not found");
     }
 
+    @Test void labRefusesUnknownExperimentsAndBadNumbers() {
+        userError("relunet lab", args("lab", "--only", "e1,e99"), "unknown experiment 'e99'", "e1");
+        userError("relunet lab", args("lab", "--seeds", "0"), "--seeds");
+        userError("relunet lab", args("lab", "--quick", "--full"), "mutually exclusive");
+        userError("relunet lab", args("lab", "--data", dir.resolve("nowhere").toString()), "not a directory");
+    }
+
     @Test void missingModelFile() {
         Path missing = dir.resolve("missing.rnm");
         userError("relunet eval", args("eval", "--model", missing.toString()), missing + ": no such file", "train --save");

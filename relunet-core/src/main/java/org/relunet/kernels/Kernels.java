@@ -159,4 +159,41 @@ public interface Kernels {
 
     /** Sum of n elements. */
     float sum(float[] x, int off, int n);
+
+    // ---------------------------------------------------------------- fast transforms
+
+    /**
+     * In-place fast Walsh-Hadamard transform of R rows of L = 2^k values starting at x[off]:
+     * x[r] <- s * H_L x[r], where H_L is the Sylvester-ordered Hadamard matrix
+     * (H_1 = [1], H_2L = [[H_L, H_L], [H_L, -H_L]], so H[i][j] = (-1)^popcount(i & j)), and
+     * s = 1/sqrt(L) when {@code normalised} (H_L / sqrt(L) is orthonormal) or 1 otherwise
+     * (H_L H_L = L I). O(L log L): log2(L) stages of butterflies (a, b) -> (a + b, a - b) between
+     * elements j and j + h, h = 1, 2, ..., L/2; every implementation performs exactly these
+     * butterflies on each element, so all give the same bits; the scale is one multiply at the end.
+     *
+     * @throws IllegalArgumentException when L is not a power of two
+     */
+    void wht(float[] x, int off, int rows, int cols, boolean normalised);
+
+    /** A diagonal on every row, x, y (R, L), d (L): y[r][j] = x[r][j] * d[j]. y may be x. */
+    void mulRowVector(float[] x, int rows, int cols, float[] d, float[] y);
+
+    /**
+     * Backward of {@link #mulRowVector}: dIn = d * dOut (dIn may be dOut) and, when dd is not null,
+     * dd[j] += x[r][j] * dOut[r][j] added in row order.
+     */
+    void mulRowVectorBackward(float[] x, float[] dOut, int rows, int cols, float[] d, float[] dIn, float[] dd);
+
+    /**
+     * Switched diagonal (the seed's "switch"): x, y (R, L), a, b (L),
+     * y[r][j] = (x[r][j] > 0 ? a[j] : b[j]) * x[r][j]. y may be x.
+     */
+    void switchedScale(float[] x, int rows, int cols, float[] a, float[] b, float[] y);
+
+    /**
+     * Backward of {@link #switchedScale}: dIn = (x > 0 ? a : b) * dOut (dIn may be dOut), and
+     * da[j] += x * dOut over the rows with x > 0, db[j] += x * dOut over the others, added in row order.
+     */
+    void switchedScaleBackward(float[] x, float[] dOut, int rows, int cols, float[] a, float[] b,
+                               float[] dIn, float[] da, float[] db);
 }

@@ -385,4 +385,83 @@ public final class ScalarKernels implements Kernels {
         for (int i = 0; i < n; i++) s += x[off + i];
         return s;
     }
+
+    // ---------------------------------------------------------------- fast transforms
+
+    @Override public void wht(float[] x, int off, int rows, int cols, boolean normalised) {
+        requirePowerOfTwo(cols);
+        float scale = whtScale(cols, normalised);
+        for (int r = 0; r < rows; r++) {
+            int o = off + r * cols;                          // row r: x[o .. o + L)
+            // stage h: butterflies between j and j + h inside each block of 2h
+            for (int h = 1; h < cols; h *= 2) {
+                for (int block = o; block < o + cols; block += 2 * h) {
+                    for (int j = block; j < block + h; j++) {
+                        float a = x[j], b = x[j + h];
+                        x[j] = a + b;
+                        x[j + h] = a - b;
+                    }
+                }
+            }
+            if (scale != 1f) {
+                for (int j = o; j < o + cols; j++) x[j] *= scale;
+            }
+        }
+    }
+
+    @Override public void mulRowVector(float[] x, int rows, int cols, float[] d, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) y[o + j] = x[o + j] * d[j];
+        }
+    }
+
+    @Override public void mulRowVectorBackward(float[] x, float[] dOut, int rows, int cols, float[] d, float[] dIn, float[] dd) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float g = dOut[o + j];
+                if (dd != null) dd[j] += x[o + j] * g;
+                dIn[o + j] = d[j] * g;
+            }
+        }
+    }
+
+    @Override public void switchedScale(float[] x, int rows, int cols, float[] a, float[] b, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float v = x[o + j];
+                y[o + j] = (v > 0f ? a[j] : b[j]) * v;
+            }
+        }
+    }
+
+    @Override public void switchedScaleBackward(float[] x, float[] dOut, int rows, int cols, float[] a, float[] b,
+                                                float[] dIn, float[] da, float[] db) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) {
+                float v = x[o + j], g = dOut[o + j];
+                if (v > 0f) {
+                    da[j] += v * g;
+                    dIn[o + j] = a[j] * g;
+                } else {
+                    db[j] += v * g;
+                    dIn[o + j] = b[j] * g;
+                }
+            }
+        }
+    }
+
+    /** 1/sqrt(L) as a float (exact when L is an even power of two), or 1 for the unnormalised transform. */
+    static float whtScale(int cols, boolean normalised) {
+        return normalised ? (float) (1.0 / Math.sqrt(cols)) : 1f;
+    }
+
+    static void requirePowerOfTwo(int cols) {
+        if (cols < 1 || (cols & (cols - 1)) != 0) {
+            throw new IllegalArgumentException("Walsh-Hadamard transform length must be a power of two, got " + cols);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package org.relunet.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -94,9 +95,22 @@ final class VectorConvolution {
             return image;
         }
 
+        int[] rows = new int[0];
+        float[] sums = new float[0];
+
         float[] dOutT(int n) {
             if (dOutT.length < n) dOutT = new float[n];
             return dOutT;
+        }
+
+        int[] rows(int n) {
+            if (rows.length < n) rows = new int[n];
+            return rows;
+        }
+
+        float[] sums(int n) {
+            if (sums.length < n) sums = new float[n];
+            return sums;
         }
     }
 
@@ -142,23 +156,41 @@ final class VectorConvolution {
         Plan plan = WORKSPACE.get().forward;
         int k = g.kernel(), patch = g.patch();
         plan.geometry(g.filters(), patch, g.channels(), g.height(), g.width(), g.pad(), k);
-        packRows(weight, g.filters(), patch, plan.packed);
-        run(plan, g.batch(), x, bias, out);
+        run(plan, g.batch(), weight, x, bias, out);
     }
 
-    /** Runs a plan over a batch: items are (image, strip) pairs, split in contiguous ranges. */
-    private static void run(Plan plan, int batch, float[] in, float[] bias, float[] out) {
+    /**
+     * Runs a plan over a batch. With at least one image per thread, tasks take contiguous ranges of
+     * items, (image, strip) pairs, after the caller packed the weights. With fewer images than
+     * threads (batch-1 inference), tasks take ranges of filter panels instead: each packs only its
+     * own panels and runs them over every strip, so the packing is shared out too and the split is
+     * even (W2's second convolution has 8 panels but 7 strips). Each output element is one kernel
+     * call over the whole depth either way, so the split does not change the bits.
+     */
+    private static void run(Plan plan, int batch, float[] weight, float[] in, float[] bias, float[] out) {
         int items = batch * plan.strips;
         long flops = 2L * plan.panels * MR * plan.depth * NR * items;
-        int tasks = flops < PARALLEL_MIN_FLOPS ? 1 : Math.min(Parallel.threads(), items);
-        if (tasks <= 1) {
-            runItems(plan, 0, items, in, bias, out);
+        int threads = flops < PARALLEL_MIN_FLOPS ? 1 : Parallel.threads();
+        if (batch < threads && plan.panels >= threads) {
+            Parallel.forEach(threads, t -> {
+                int q0 = split(plan.panels, threads, t), q1 = split(plan.panels, threads, t + 1);
+                packRows(weight, plan.rows, plan.depth, plan.packed, q0, q1);
+                runItems(plan, 0, items, q0, q1, in, bias, out);
+            });
             return;
         }
-        Parallel.forEach(tasks, t -> runItems(plan, split(items, tasks, t), split(items, tasks, t + 1), in, bias, out));
+        packRows(weight, plan.rows, plan.depth, plan.packed, 0, plan.panels);
+        int tasks = Math.min(threads, items);
+        if (tasks <= 1) {
+            runItems(plan, 0, items, 0, plan.panels, in, bias, out);
+            return;
+        }
+        Parallel.forEach(tasks, t -> runItems(plan, split(items, tasks, t), split(items, tasks, t + 1), 0, plan.panels,
+                in, bias, out));
     }
 
-    private static void runItems(Plan plan, int item0, int item1, float[] in, float[] bias, float[] out) {
+    /** Items [item0, item1) times filter panels [q0, q1). */
+    private static void runItems(Plan plan, int item0, int item1, int q0, int q1, float[] in, float[] bias, float[] out) {
         Scratch scratch = SCRATCH.get();
         float[] image = scratch.image(plan.imageLength);
         int inImage = plan.channels * plan.height * plan.width;
@@ -170,7 +202,7 @@ final class VectorConvolution {
                 pad(in, b * inImage, plan.channels, plan.height, plan.width, plan.pad, image);
                 padded = b;
             }
-            for (int q = 0; q < plan.panels; q++) {
+            for (int q = q0; q < q1; q++) {
                 kernel(plan.depth, plan.packed, q * MR * plan.depth, image, s0, plan.off, scratch.tile);
                 storeTile(scratch.tile, q * MR, Math.min(MR, plan.rows - q * MR), s0, bias, out, b * outImage,
                         plan.outH, plan.outW, plan.paddedW);
@@ -202,10 +234,9 @@ final class VectorConvolution {
         }
     }
 
-    /** Packs a (rows, depth) row-major into MR-row panels, k-major; rows past the last are zero. */
-    private static void packRows(float[] a, int rows, int depth, float[] packed) {
-        int panels = (rows + MR - 1) / MR;
-        for (int q = 0; q < panels; q++) {
+    /** Packs panels [q0, q1) of a (rows, depth) row-major into MR-row panels, k-major; rows past the last are zero. */
+    private static void packRows(float[] a, int rows, int depth, float[] packed, int q0, int q1) {
+        for (int q = q0; q < q1; q++) {
             int base = q * MR * depth;
             for (int r = 0; r < MR; r++) {
                 int row = q * MR + r;
@@ -275,10 +306,15 @@ final class VectorConvolution {
         for (int t = 0; t < NR && oh < outH; ) {
             int run = Math.min(NR - t, paddedW - ow);
             int kept = Math.min(run, outW - ow);
+            // Masked vector copies: written as a scalar loop this was a third of the first
+            // convolution's forward pass (K = 25, so 256 stores per 400 FMAs).
             for (int r = 0; r < rows; r++) {
-                float add = bias == null ? 0f : bias[m0 + r];
+                FloatVector add = FloatVector.broadcast(S, bias == null ? 0f : bias[m0 + r]);
                 int dst = outOff + (m0 + r) * plane + oh * outW + ow, src = r * NR + t;
-                for (int u = 0; u < kept; u++) out[dst + u] = tile[src + u] + add;
+                for (int u = 0; u < kept; u += L) {
+                    VectorMask<Float> m = S.indexInRange(u, kept);
+                    FloatVector.fromArray(S, tile, src + u, m).add(add).intoArray(out, dst + u, m);
+                }
             }
             t += run;
             oh++;
@@ -369,20 +405,7 @@ final class VectorConvolution {
             int dOff = b * outImage;
             // dOut^T on the padded grid: dOutT[s][oc], zero where ow >= OW or oc >= OC
             float[] dOutT = scratch.dOutT(columns * oc);
-            java.util.Arrays.fill(dOutT, 0, columns * oc, 0f);
-            for (int f = 0; f < filters; f++) {
-                int src = dOff + f * spatial;
-                float sum = 0f;
-                for (int oh = 0; oh < outH; oh++) {
-                    int s = src + oh * outW, d = oh * paddedW * oc + f;
-                    for (int ow = 0; ow < outW; ow++) {
-                        float v = dOut[s + ow];
-                        sum += v;
-                        dOutT[d + ow * oc] = v;
-                    }
-                }
-                if (wantBias) biasSum[f] += sum;
-            }
+            transposeDOut(dOut, dOff, filters, outH, outW, paddedW, columns, oc, dOutT, scratch, wantBias ? biasSum : null);
             float[] image = scratch.image(Math.max(fwd.imageLength, inGrad == null ? 0 : inGrad.imageLength));
             pad(x, b * inImage, g.channels(), g.height(), g.width(), g.pad(), image);
             boolean first = b == b0;
@@ -402,6 +425,43 @@ final class VectorConvolution {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * dOutT[s][f] = dOut[dOff + f*OH*OW + oh*OW + ow] on the padded grid s = oh*Wp + ow (s < columns),
+     * zero where ow >= OW or f >= OC; and, when biasSum is not null, biasSum[f] += the sum of image
+     * dOut[f], added in (oh, ow) order from 0 as the scalar loop did. One gather per L filters and
+     * grid position makes every store a whole vector: the scalar transpose, one float per cache
+     * line, cost as much as the first convolution's weight-gradient GEMM (K = 25).
+     */
+    private static void transposeDOut(float[] dOut, int dOff, int filters, int outH, int outW, int paddedW,
+                                      int columns, int oc, float[] dOutT, Scratch scratch, float[] biasSum) {
+        int spatial = outH * outW;
+        int[] rows = scratch.rows(oc);
+        float[] sums = scratch.sums(oc);
+        for (int f = 0; f < oc; f++) {
+            rows[f] = f < filters ? f * spatial : 0;
+            sums[f] = 0f;
+        }
+        FloatVector zero = FloatVector.zero(S);
+        for (int oh = 0; oh < outH; oh++) {
+            int src = dOff + oh * outW, row = oh * paddedW;
+            for (int ow = 0; ow < outW; ow++) {
+                int d = (row + ow) * oc;
+                for (int v = 0; v < oc; v += L) {
+                    FloatVector g = v + L <= filters
+                            ? FloatVector.fromArray(S, dOut, src + ow, rows, v)
+                            : FloatVector.fromArray(S, dOut, src + ow, rows, v, S.indexInRange(v, filters));
+                    g.intoArray(dOutT, d + v);
+                    FloatVector.fromArray(S, sums, v).add(g).intoArray(sums, v);
+                }
+            }
+            int end = Math.min(columns, row + paddedW);           // the dropped columns of this row
+            for (int d = (row + outW) * oc; d < end * oc; d += L) zero.intoArray(dOutT, d);
+        }
+        if (biasSum != null) {
+            for (int f = 0; f < filters; f++) biasSum[f] += sums[f];
         }
     }
 

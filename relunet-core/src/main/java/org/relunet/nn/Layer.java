@@ -19,7 +19,8 @@ import org.relunet.tensor.Tensor;
  * </ul>
  * Layers are made from a {@link LayerSpec} with a known input shape by {@link Model}.
  */
-public sealed interface Layer permits Dense, Conv2d, MaxPool2d, Flatten, Dropout, Activation, PReLU, Softmax {
+public sealed interface Layer permits Dense, Conv2d, MaxPool2d, Flatten, Dropout, Activation, PReLU, Softmax,
+        Hadamard, RandomSigns, Diagonal, SwitchedDiagonal, Circulant, Fastfood, SwitchNet {
 
     /** The spec this layer was made from; its text form appears in summaries and model files. */
     LayerSpec spec();

@@ -139,5 +139,123 @@ public sealed interface LayerSpec {
         }
     }
 
+    // ---------------------------------------------------------------- fixed filter banks (issue 7)
+    // Transforms need a power-of-two length: a vector input of F features is zero-padded to
+    // L = the smallest power of two >= F (784 -> 1024), and their outputs have L features.
+    // The random parts (signs, permutations) come from the seed in the spec, so the spec text
+    // alone rebuilds them; learned parts are parameters. See docs/fast-transforms.md.
+
+    /**
+     * Fixed Walsh-Hadamard transform of the zero-padded input: y = s H_L pad(x), H_L the
+     * Sylvester-ordered Hadamard matrix (symmetric, H H = L I), s = 1/sqrt(L) when normalised
+     * (the default: s H is orthonormal, norms are kept) or 1. O(L log L), no parameters.
+     */
+    record HadamardSpec(boolean normalised) implements LayerSpec {
+        public HadamardSpec() { this(true); }
+        @Override public String text() { return normalised ? "hadamard" : "hadamard(norm=false)"; }
+        @Override public Layer create(Shape input, Initializer defaultInit) {
+            requireVector(text(), input);
+            return new Hadamard(this, input.size());
+        }
+    }
+
+    /** Fixed random sign flips: y = d * x element-wise, d in {-1, +1} drawn from the seed. Any input shape. */
+    record RandomSignsSpec(long seed) implements LayerSpec {
+        @Override public String text() { return "signs(seed=" + seed + ")"; }
+        @Override public Layer create(Shape input, Initializer defaultInit) { return new RandomSigns(this, input); }
+    }
+
+    /** Learned scale per element: y = d * x, d initialised to 1 (an identity). Any input shape. */
+    record DiagonalSpec() implements LayerSpec {
+        @Override public String text() { return "diag"; }
+        @Override public Layer create(Shape input, Initializer defaultInit) { return new Diagonal(this, input); }
+    }
+
+    /**
+     * The seed's "switch": two learned weights per element, chosen by the sign of the input,
+     * y = x > 0 ? a x : b x. Initialised to a = {@code positive}, b = {@code negative}; the
+     * default (1, 0) starts as ReLU. Any input shape.
+     */
+    record SwitchedDiagonalSpec(float positive, float negative) implements LayerSpec {
+        public static final float DEFAULT_POSITIVE = 1f, DEFAULT_NEGATIVE = 0f;
+        public SwitchedDiagonalSpec {
+            if (!Float.isFinite(positive) || !Float.isFinite(negative)) {
+                throw new IllegalArgumentException("switch_diag weights must be finite, got " + positive + ", " + negative);
+            }
+        }
+        public SwitchedDiagonalSpec() { this(DEFAULT_POSITIVE, DEFAULT_NEGATIVE); }
+        @Override public String text() {
+            if (positive == DEFAULT_POSITIVE && negative == DEFAULT_NEGATIVE) return "switch_diag";
+            return "switch_diag(pos=" + positive + ",neg=" + negative + ")";
+        }
+        @Override public Layer create(Shape input, Initializer defaultInit) { return new SwitchedDiagonal(this, input); }
+    }
+
+    /**
+     * Learned circulant matrix, applied by FFT: y = c (*) pad(x) + b, circular convolution of the
+     * zero-padded input with a learned filter c (L), plus a bias b (L); L parameters replace L^2.
+     * @param init filter initialiser (fanIn = F), or null for the model's default
+     */
+    record CirculantSpec(Initializer init) implements LayerSpec {
+        public CirculantSpec() { this(null); }
+        @Override public String text() { return init == null ? "circulant" : "circulant(init=" + init.specName() + ")"; }
+        @Override public Layer create(Shape input, Initializer defaultInit) {
+            requireVector(text(), input);
+            return new Circulant(this, input.size(), init != null ? init : defaultInit);
+        }
+    }
+
+    /**
+     * Fastfood block (Le, Sarlos and Smola 2013; learned as in Yang et al. 2015, Deep Fried
+     * Convnets): y = S H G P H B u, u the input padded to a power of two and repeated to
+     * {@code width}; B fixed random signs, P a fixed random permutation (both from the seed),
+     * H normalised Walsh-Hadamard transforms, G learned diagonal (Gaussian init), S learned scale
+     * (init 1). 2W parameters instead of W F.
+     * @param width output width, a power of two >= the padded input, or 0 for the padded input width
+     */
+    record FastfoodSpec(int width, long seed) implements LayerSpec {
+        public FastfoodSpec {
+            requireWidth("fastfood", width);
+        }
+        @Override public String text() { return "fastfood(" + (width != 0 ? "width=" + width + "," : "") + "seed=" + seed + ")"; }
+        @Override public Layer create(Shape input, Initializer defaultInit) {
+            requireVector(text(), input);
+            return new Fastfood(this, input.size());
+        }
+    }
+
+    /**
+     * Switch-net block: {@code depth} times (fixed random signs, normalised Walsh-Hadamard
+     * transform, switched diagonal y = x > 0 ? a x : b x), closed by a last transform. The input is
+     * padded to a power of two and repeated to {@code width}. 2 W depth parameters; it is a ReLU-
+     * style network whose weighted sums are all fast transforms (the seed's answer 4).
+     * @param width output width, a power of two >= the padded input, or 0 for the padded input width
+     */
+    record SwitchNetSpec(int depth, int width, long seed) implements LayerSpec {
+        public SwitchNetSpec {
+            if (depth < 1) throw new IllegalArgumentException("switchnet depth must be >= 1, got " + depth);
+            requireWidth("switchnet", width);
+        }
+        @Override public String text() {
+            return "switchnet(depth=" + depth + (width != 0 ? ",width=" + width : "") + ",seed=" + seed + ")";
+        }
+        @Override public Layer create(Shape input, Initializer defaultInit) {
+            requireVector(text(), input);
+            return new SwitchNet(this, input.size());
+        }
+    }
+
+    private static void requireVector(String text, Shape input) {
+        if (!input.isVector()) {
+            throw new IllegalArgumentException(text + " needs a vector input but gets " + input + "; put flatten before it");
+        }
+    }
+
+    private static void requireWidth(String name, int width) {
+        if (width != 0 && (width < 1 || (width & (width - 1)) != 0)) {
+            throw new IllegalArgumentException(name + " width must be a power of two (or 0 for the padded input width), got " + width);
+        }
+    }
+
     private static String initText(Initializer init) { return init == null ? "" : ",init=" + init.specName(); }
 }

@@ -31,7 +31,9 @@ public final class LayerSpecParser {
     /** Every token the parser accepts, for error messages and the README. */
     public static final String ALLOWED = "dense(units[,init=NAME]), conv(filters,kernel[,stride=1][,pad=0][,init=NAME]), "
             + "maxpool(window[,stride=window]), flatten, dropout(rate), relu, leaky_relu[(slope=0.01)], prelu[(slope=0.25)], "
-            + "elu[(alpha=1)], gelu, silu, softplus, sigmoid, tanh, identity, softmax; "
+            + "elu[(alpha=1)], gelu, silu, softplus, sigmoid, tanh, identity, softmax, "
+            + "hadamard[(norm=true)], signs[(seed=1)], diag, switch_diag[(pos=1,neg=0)], circulant[(init=NAME)], "
+            + "fastfood[(width=0,seed=1)], switchnet[(depth=1,width=0,seed=1)]; "
             + "init NAME: he_normal, he_uniform, xavier_normal, xavier_uniform, lecun_normal, lecun_uniform";
 
     private LayerSpecParser() {}
@@ -123,6 +125,16 @@ public final class LayerSpecParser {
             case "tanh" -> new LayerSpec.ActivationSpec(new Tanh());
             case "identity", "linear_act" -> new LayerSpec.ActivationSpec(new Identity());
             case "softmax" -> new LayerSpec.SoftmaxSpec();
+            case "hadamard", "wht" -> new LayerSpec.HadamardSpec(a.bool(0, "norm", true));
+            case "signs", "random_signs" -> new LayerSpec.RandomSignsSpec(a.longInteger(0, "seed", 1L));
+            case "diag", "diagonal" -> new LayerSpec.DiagonalSpec();
+            case "switch_diag", "switched_diagonal" -> new LayerSpec.SwitchedDiagonalSpec(
+                    a.real(0, "pos", LayerSpec.SwitchedDiagonalSpec.DEFAULT_POSITIVE),
+                    a.real(1, "neg", LayerSpec.SwitchedDiagonalSpec.DEFAULT_NEGATIVE));
+            case "circulant" -> new LayerSpec.CirculantSpec(a.init());
+            case "fastfood" -> new LayerSpec.FastfoodSpec(a.integer(0, "width", 0), a.longInteger(1, "seed", 1L));
+            case "switchnet", "switch_net" -> new LayerSpec.SwitchNetSpec(a.integer(0, "depth", 1), a.integer(1, "width", 0),
+                    a.longInteger(2, "seed", 1L));
             default -> throw new IllegalArgumentException("unknown layer '" + name + "'");
         };
         a.checkAllUsed();
@@ -182,6 +194,29 @@ public final class LayerSpecParser {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("'" + key + "' must be a finite number, got '" + v + "'");
             }
+        }
+
+        long longInteger(int position, String key, Long fallback) {
+            String v = raw(position, key);
+            if (v == null) {
+                if (fallback == null) throw new IllegalArgumentException(name + " needs '" + key + "'");
+                return fallback;
+            }
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + key + "' must be an integer, got '" + v + "'");
+            }
+        }
+
+        boolean bool(int position, String key, boolean fallback) {
+            String v = raw(position, key);
+            if (v == null) return fallback;
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0" -> false;
+                default -> throw new IllegalArgumentException("'" + key + "' must be true or false, got '" + v + "'");
+            };
         }
 
         Initializer init() {

@@ -38,7 +38,7 @@ public record Evaluation(int samples, double loss, double accuracy, int[][] conf
             int count = Math.min(batchSize, n - from);
             if (batch == null || batch.batch() != count) batch = Tensor.zeros(count, data.sampleShape());
             System.arraycopy(data.inputs().data, from * sample, batch.data, 0, count * sample);
-            Tensor logits = model.forward(batch, false);
+            Tensor logits = model.infer(batch);
             lossSum += SoftmaxCrossEntropy.sumLoss(logits, data.labels(), from);
             for (int r = 0; r < count; r++) {
                 int best = argmax(logits.data, r * classes, classes);

@@ -26,6 +26,8 @@ class ConvKernelParityTest {
         {1, 1, 5, 5, 1, 1, 1, 0}, {2, 3, 7, 9, 5, 3, 1, 1}, {3, 1, 28, 28, 32, 5, 1, 2}, {2, 32, 14, 14, 64, 5, 1, 2},
         {1, 2, 6, 7, 13, 3, 2, 0}, {2, 2, 5, 5, 33, 3, 3, 2}, {5, 4, 9, 4, 9, 3, 1, 2}, {1, 1, 3, 3, 3, 1, 1, 2},
         {3, 5, 11, 6, 17, 4, 1, 3}, {4, 3, 13, 13, 8, 1, 1, 0}, {1, 7, 2, 3, 40, 2, 1, 1},
+        // fewer images than threads and enough work: the forward pass splits filter panels (8, 5, 3 panels)
+        {1, 32, 14, 14, 64, 5, 1, 2}, {1, 5, 23, 19, 37, 3, 1, 1}, {2, 4, 20, 20, 19, 3, 1, 1},
     };
 
     private final Kernels scalar = new ScalarKernels();
@@ -115,6 +117,43 @@ class ConvKernelParityTest {
                 vector.convBackward(g, x, dOut, weight, dWv2, null, null);
                 assertClose(dWs, dWv2, dWm, reduction, "convBackward dWeight only " + what);
             }
+        }
+    }
+
+    @Test
+    void theReferenceEqualsIm2colGemmAndScatter() {
+        // The definition in Kernels: convForward = im2col, GEMM, scatterChannels + bias; the
+        // backward pass = gatherChannels, dW += dCols col^T, row sums, col2im(W^T dCols).
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (int[] s : SHAPES) {
+            ConvShape g = new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+            int patch = g.patch(), columns = g.batch() * g.outputPlane(), k = g.kernel();
+            int inSize = g.batch() * g.channels() * g.inputPlane(), outSize = g.filters() * columns;
+            float[] x = random(rnd, inSize), weight = random(rnd, g.filters() * patch), bias = random(rnd, g.filters());
+            float[] col = new float[patch * columns], cols = new float[outSize], expected = new float[outSize];
+            scalar.im2col(x, g.batch(), g.channels(), g.height(), g.width(), k, k, g.stride(), g.pad(), col);
+            scalar.gemm(false, false, g.filters(), columns, patch, 1f, weight, 0, patch, col, 0, columns, 0f, cols, 0, columns);
+            scalar.scatterChannels(cols, g.batch(), g.filters(), g.outputPlane(), bias, expected);
+            float[] out = nans(outSize), mag = new float[outSize];
+            scalar.convForward(g, x, weight, bias, out);
+            scalar.convForward(g, abs(x), abs(weight), abs(bias), mag);
+            assertClose(expected, out, mag, patch, "reference convForward " + g);
+
+            float[] dOut = random(rnd, outSize), dCols = new float[outSize];
+            scalar.gatherChannels(dOut, g.batch(), g.filters(), g.outputPlane(), dCols);
+            float[] dWExpected = new float[weight.length], dBExpected = new float[bias.length], dxExpected = new float[inSize];
+            scalar.gemm(false, true, g.filters(), patch, columns, 1f, dCols, 0, columns, col, 0, columns, 1f, dWExpected, 0, patch);
+            scalar.addRowSums(dCols, g.filters(), columns, dBExpected);
+            float[] dCol = new float[col.length];
+            scalar.gemm(true, false, patch, columns, g.filters(), 1f, weight, 0, patch, dCols, 0, columns, 0f, dCol, 0, columns);
+            scalar.col2im(dCol, g.batch(), g.channels(), g.height(), g.width(), k, k, g.stride(), g.pad(), dxExpected);
+            float[] dW = new float[weight.length], dB = new float[bias.length], dx = nans(inSize);
+            scalar.convBackward(g, x, dOut, weight, dW, dB, dx);
+            float[] dWm = new float[weight.length], dBm = new float[bias.length], dxm = new float[inSize];
+            scalar.convBackward(g, abs(x), abs(dOut), abs(weight), dWm, dBm, dxm);
+            assertClose(dWExpected, dW, dWm, columns, "reference dWeight " + g);
+            assertClose(dBExpected, dB, dBm, columns, "reference dBias " + g);
+            assertClose(dxExpected, dx, dxm, g.filters() * k * k, "reference dx " + g);
         }
     }
 

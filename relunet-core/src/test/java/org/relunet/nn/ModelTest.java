@@ -40,6 +40,36 @@ class ModelTest {
         assertEquals(2L * (784 * 256 + 256 * 256 + 256 * 10) + 512, mlp.flopsPerSample());
     }
 
+    @Test void onlyLayersAfterTheFirstParametrisedOneComputeAnInputGradient() {
+        // MLP: flatten first; its dense(256) needs no dIn (a 128x784x256 GEMM a step), the next dense does
+        List<Layer> mlp = Presets.mlp(0).layers();
+        assertTrue(!((Dense) mlp.get(1)).inputGradient && ((Dense) mlp.get(3)).inputGradient);
+        List<Layer> cnn = Presets.cnn(0).layers();
+        assertTrue(!((Conv2d) cnn.get(0)).inputGradient && ((Conv2d) cnn.get(3)).inputGradient);
+        Model m = Model.builder(Shape.vector(8)).dense(4).relu().dense(2).seed(1).build();
+        Tensor x = Tensor.zeros(3, 8);
+        m.forward(x, true);
+        assertEquals(null, m.layers().get(0).backward(Tensor.zeros(3, 4)));
+    }
+
+    @Test void chunkedInferenceGivesTheSameBitsAsOnePassOverTheBatch() {
+        // 37 images: chunks of 13, 13 and 11 (padded to 13); one pass through the layers as reference
+        for (Model m : new Model[] {Presets.cnn(0), Presets.mlp(0)}) {
+            int n = 2 * Model.INFERENCE_CHUNK + 5;
+            Tensor x = Tensor.zeros(n, m.inputShape());
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+            for (int i = 0; i < x.size(); i++) x.data[i] = (float) rnd.nextDouble();
+            Tensor t = x;
+            for (Layer layer : m.layers()) t = layer.forward(t, false);
+            float[] expected = t.data.clone();
+            float[] chunked = m.infer(x).data;
+            assertEquals(n * 10, chunked.length);
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(chunked[i]), "logit " + i);
+            }
+        }
+    }
+
     @Test void heInitHasTheRightSpread() {
         Model m = Model.builder(Shape.vector(1000)).dense(500).relu().dense(10).seed(3).build();
         float[] w = m.parameters().get(0).value();

@@ -64,6 +64,19 @@ public final class Charts {
         return c;
     }
 
+    /**
+     * A square chart for pictures drawn as pixels (region maps, weight templates): add scatter
+     * series of square markers, one per colour; no legend (the caption explains the colours).
+     */
+    public static XYChart square(String title, String xTitle, String yTitle, int size) {
+        XYChart c = new XYChartBuilder().width(size).height(size).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        style(c.getStyler());
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setPlotGridLinesVisible(false);
+        return c;
+    }
+
     /** A bar chart with categories on the x axis. */
     public static CategoryChart bars(String title, String xTitle, String yTitle) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();

@@ -18,6 +18,8 @@ import org.relunet.lab.experiments.E3LearningSpeed;
 import org.relunet.lab.experiments.E4Depth;
 import org.relunet.lab.experiments.E5DeadUnits;
 import org.relunet.lab.experiments.E6SoftmaxPlacement;
+import org.relunet.lab.experiments.E7Switch;
+import org.relunet.lab.experiments.E8FastTransforms;
 import org.relunet.lab.report.ReportWriter;
 
 /**
@@ -36,7 +38,7 @@ public final class Lab {
     /** Every experiment, in report order. A new experiment is one class and one line here. */
     public static List<Experiment> experiments() {
         return List.of(new E1Shapes(), new E2Composition(), new E3LearningSpeed(), new E4Depth(), new E5DeadUnits(),
-                new E6SoftmaxPlacement());
+                new E6SoftmaxPlacement(), new E7Switch(), new E8FastTransforms());
     }
 
     /** The experiments {@code only} names (all when empty), in report order. */

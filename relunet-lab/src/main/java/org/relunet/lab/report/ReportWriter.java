@@ -67,6 +67,12 @@ public final class ReportWriter {
         return index();
     }
 
+    /** Writes one chart as {@code dir/name.png} and {@code dir/name.svg}, atomically (for figures outside a report). */
+    public static void saveChart(Path dir, String name, Chart<?, ?> chart) throws IOException {
+        AtomicFiles.write(dir.resolve(name + ".png"), png(chart));
+        AtomicFiles.write(dir.resolve(name + ".svg"), svg(chart));
+    }
+
     static byte[] png(Chart<?, ?> chart) throws IOException {
         int w = chart.getWidth(), h = chart.getHeight();
         BufferedImage img = new BufferedImage(w * PNG_SCALE, h * PNG_SCALE, BufferedImage.TYPE_INT_RGB);
