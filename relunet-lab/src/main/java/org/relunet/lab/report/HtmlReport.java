@@ -21,7 +21,7 @@ public final class HtmlReport {
 
     static final String CSS = """
             body{font:16px/1.5 "DejaVu Sans",system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d1d1f;margin:0;background:#fff}
-            main{max-width:1000px;margin:0 auto;padding:24px 28px 64px}
+            main{max-width:1080px;margin:0 auto;padding:20px 24px 64px}
             h1{font-size:28px;margin:0 0 2px}
             h1 .sub{font-weight:normal;color:#555;font-size:18px}
             h2{font-size:22px;margin:48px 0 6px;padding-top:16px;border-top:2px solid #e5e5e5}
@@ -32,8 +32,8 @@ public final class HtmlReport {
             th,td{border-bottom:1px solid #e5e5e5;padding:5px 8px;text-align:left;vertical-align:top}
             th{background:#f6f6f6;font-weight:600}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            table.summary td{font-size:14px}
-            table.summary td.claim{color:#333;font-style:italic}
+            table.summary td{font-size:13px;line-height:1.35;padding:4px 6px}
+            table.summary td.claim{color:#333;font-style:italic;width:40%}
             .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:700;color:#fff;white-space:nowrap}
             .held{background:#1a7f37}.not-held{background:#cf222e}.mixed{background:#bf8700}.failed{background:#6e7781}
             blockquote{margin:8px 0;padding:6px 14px;border-left:4px solid #0072B2;background:#f4f8fb;font-style:italic}
