@@ -14,7 +14,7 @@ import org.relunet.lab.report.ReportWriter;
 
 /**
  * Draws what a {@link org.relunet.inspect.TrainingMonitor} measured, one line per layer against the
- * epoch: gradient norm (log scale), fraction of dead units, fraction of exact zeros, and the
+ * epoch: gradient norm (log10), fraction of dead units, fraction of exact zeros, and the
  * update:parameter ratio (log10). Written as PNG and SVG beside monitor.csv.
  */
 public final class MonitorFigures {
@@ -28,27 +28,27 @@ public final class MonitorFigures {
         System.setProperty("java.awt.headless", "true");
         List<Path> written = new ArrayList<>();
         if (history.isEmpty()) return written;
-        written.add(draw(history, dir, NAMES.get(0), "Gradient norm of each layer's weights", "||dL/dW|| (log scale)",
-                LayerStats::gradientNorm, true));
+        // log10 on a linear axis: XChart labels a log axis only at whole decades, often none here
+        written.add(draw(history, dir, NAMES.get(0), "Gradient norm of each layer's weights", "log10 ||dL/dW||",
+                s -> s.gradientNorm() > 0 ? Math.log10(s.gradientNorm()) : Double.NaN));
         written.add(draw(history, dir, NAMES.get(1), "Dead units (never positive on the probe set)", "fraction of units",
-                LayerStats::deadFraction, false));
+                LayerStats::deadFraction));
         written.add(draw(history, dir, NAMES.get(2), "Exact zeros in each layer's output", "fraction of activations",
-                LayerStats::zeroFraction, false));
+                LayerStats::zeroFraction));
         written.add(draw(history, dir, NAMES.get(3), "Update : parameter ratio per step", "log10(mean |update| / mean |w|)",
-                LayerStats::updateRatio, false));
+                LayerStats::updateRatio));
         return written;
     }
 
     private static Path draw(List<LayerStats> history, Path dir, String name, String title, String yTitle,
-                             ToDoubleFunction<LayerStats> value, boolean logY) throws IOException {
+                             ToDoubleFunction<LayerStats> value) throws IOException {
         Map<Integer, List<LayerStats>> byLayer = new TreeMap<>();
         for (LayerStats s : history) {
             double v = value.applyAsDouble(s);
-            if (!Double.isFinite(v) || (logY && v <= 0)) continue;
+            if (!Double.isFinite(v)) continue;
             byLayer.computeIfAbsent(s.layer(), k -> new ArrayList<>()).add(s);
         }
         XYChart chart = Charts.xy(title, "epoch", yTitle);
-        chart.getStyler().setYAxisLogarithmic(logY);
         int i = 0;
         for (Map.Entry<Integer, List<LayerStats>> e : byLayer.entrySet()) {
             List<LayerStats> rows = e.getValue();
@@ -60,7 +60,7 @@ public final class MonitorFigures {
             Charts.markedLine(chart, "layer " + e.getKey() + " " + rows.get(0).name(), null, x, y);
             i++;
         }
-        if (i == 0) chart.addSeries("no data", new double[] {1}, new double[] {logY ? 1 : 0});
+        if (i == 0) chart.addSeries("no data", new double[] {1}, new double[] {0});
         ReportWriter.saveChart(dir, name, chart);
         return dir.resolve(name + ".png");
     }
