@@ -2,7 +2,6 @@ package org.relunet.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -36,15 +35,7 @@ class ConvKernelParityTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector not loaded");
-        Kernels v;
-        try {
-            v = KernelProvider.choose("vector").kernels();
-        } catch (IllegalStateException e) {
-            v = null;
-        }
-        assumeTrue(v != null, "Vector API kernels unavailable on this hardware");
-        vector = v;
+        vector = VectorOrSkip.kernels();
         savedThreads = Parallel.threads();
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -29,15 +28,7 @@ class KernelParityTest {
 
     @BeforeEach
     void setUp() {
-        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector not loaded");
-        Kernels v;
-        try {
-            v = KernelProvider.choose("vector").kernels();
-        } catch (IllegalStateException e) {
-            v = null;
-        }
-        assumeTrue(v != null, "Vector API kernels unavailable on this hardware");
-        vector = v;
+        vector = VectorOrSkip.kernels();
         savedThreads = Parallel.threads();
     }
 
