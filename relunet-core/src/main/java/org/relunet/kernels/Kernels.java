@@ -33,6 +33,30 @@ public interface Kernels {
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc);
 
+    // ---------------------------------------------------------------- skipping zeros (ReLU makes them)
+
+    /**
+     * GEMM that skips the exact zeros of its left operand:
+     * C[i][j] = beta * C[i][j] + sum over p with op(A)[i][p] != 0 of op(A)[i][p] * B[p][j].
+     * op(A) is (M, K): A is stored (M, K) with leading dimension lda, or (K, M) when transA.
+     * B is (K, N) row-major with leading dimension ldb; C is (M, N) with leading dimension ldc;
+     * with {@code beta == 0} C is not read. The work is proportional to the nonzeros of A, so it
+     * pays when A is a ReLU output or a gradient masked by a ReLU (half or more exact zeros).
+     *
+     * <p>Equals {@link #gemm} with alpha 1 within rounding when B is finite. A skipped term is
+     * 0 * B[p][j] and counts as 0 even when B[p][j] is infinite or NaN (the convention of sparse
+     * BLAS), where gemm would give NaN; NaN or infinity in A itself is never skipped. Each row of C
+     * is summed by one thread in increasing p, so the bits do not depend on the thread count.
+     */
+    void sparseGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                    float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+    /** The number of entries of x[off .. off+n) that are not exactly 0 (NaN counts as nonzero; -0 as zero). */
+    int countNonzero(float[] x, int off, int n);
+
+    /** out (L, R) = a (R, L) transposed: out[j][r] = a[r][j]. */
+    void transpose(float[] a, int rows, int cols, float[] out);
+
     // ---------------------------------------------------------------- convolution
 
     /**

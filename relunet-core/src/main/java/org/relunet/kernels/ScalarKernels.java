@@ -35,6 +35,40 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    // ---------------------------------------------------------------- skipping zeros
+
+    @Override
+    public void sparseGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        // gemm's i-p-j loop with alpha 1, except that a zero op(A)[i][p] skips row p of B.
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                for (int j = 0; j < n; j++) c[ci + j] = 0f;
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c[ci + j] *= beta;
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                if (aip == 0f) continue;                      // 0 * B[p][j] counts as 0, even for Inf or NaN
+                int bp = bOff + p * ldb;
+                for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+            }
+        }
+    }
+
+    @Override public int countNonzero(float[] x, int off, int n) {
+        int count = 0;
+        for (int i = off; i < off + n; i++) if (x[i] != 0f) count++;
+        return count;
+    }
+
+    @Override public void transpose(float[] a, int rows, int cols, float[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) out[j * rows + r] = a[r * cols + j];
+        }
+    }
+
     // ---------------------------------------------------------------- convolution
 
     @Override

@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API implementation of {@link Kernels}: dispatch, element-wise activations and row
- * operations here; GEMM in {@link VectorGemm}; im2col, col2im, pooling and the channel permutes in
- * {@link VectorConv}. Each method must equal the method of the same name in {@link ScalarKernels}
- * within rounding (the parity tests check element by element). Every loop is a vector body up to
+ * operations here; GEMM in {@link VectorGemm}; the zero-skipping GEMM in {@link VectorSparse}; im2col,
+ * col2im, pooling and the channel permutes in {@link VectorConv}. Each method must equal the method of
+ * the same name in {@link ScalarKernels} within rounding (the parity tests check element by element). Every loop is a vector body up to
  * {@code S.loopBound(n)} and a scalar tail, at whatever width the CPU prefers (256 bits or more).
  * exp, tanh and log1p come from {@link VectorMath}, not {@code lanewise(EXP)}, whose bits changed
  * once C2 compiled the caller.
@@ -72,6 +72,20 @@ public final class VectorKernels implements Kernels {
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         VectorGemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void sparseGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        VectorSparse.gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override public int countNonzero(float[] x, int off, int n) {
+        return VectorSparse.countNonzero(x, off, n);
+    }
+
+    @Override public void transpose(float[] a, int rows, int cols, float[] out) {
+        VectorSparse.transpose(a, rows, cols, out);
     }
 
     @Override

@@ -1,0 +1,246 @@
+package org.relunet.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zero-skipping GEMM ({@link Kernels#sparseGemm}) and its helpers: the reference against the
+ * dense reference GEMM (skipping exact zeros changes nothing in it, the surviving terms are added
+ * in the same order), the Vector API version against both within rounding, on awkward widths
+ * (O = 1, 7, 17, 255, 256, 300: not multiples of the 16-vector register chunk), 1 to 130 rows,
+ * densities 0, 0.1, 0.5 and 1, with 1, 2 and 3 threads, whose bits must not differ. The
+ * reference tests run in every build; the vector ones are skipped without the Vector API.
+ */
+class SparseKernelParityTest {
+    private static final double U = 0x1p-24;
+    private static final int[] ROWS = {1, 3, 64, 130};
+    private static final int[] WIDTHS = {1, 7, 17, 255, 256, 300};
+    private static final int[] DEPTHS = {1, 13, 100};
+    private static final double[] DENSITIES = {0, 0.1, 0.5, 1.0};
+    private static final float[] BETAS = {0f, 1f, -0.5f};
+
+    private final Kernels scalar = new ScalarKernels();
+    private int savedThreads;
+
+    @BeforeEach
+    void save() { savedThreads = Parallel.threads(); }
+
+    @AfterEach
+    void restore() { Parallel.setThreads(savedThreads); }
+
+    /** One case: op(A) (M, K) with a fraction 1 - density of exact zeros, B (K, N), C (M, N). */
+    private record Case(boolean transA, int m, int n, int k, float beta, float[] a, float[] b, float[] c) {
+        int lda() { return transA ? m : k; }
+
+        float opA(int i, int p) { return transA ? a[p * m + i] : a[i * k + p]; }
+
+        float[] sparse(Kernels kernels) {
+            float[] out = c.clone();
+            kernels.sparseGemm(transA, m, n, k, a, 0, lda(), b, 0, n, beta, out, 0, n);
+            return out;
+        }
+
+        float[] dense(Kernels kernels) {
+            float[] out = c.clone();
+            kernels.gemm(transA, false, m, n, k, 1f, a, 0, lda(), b, 0, n, beta, out, 0, n);
+            return out;
+        }
+
+        /** Both sides are within K u sum|terms| of the exact sum (plus the rounding of beta * C). */
+        double tolerance(int i, int j) {
+            double s = beta == 0f ? 0 : Math.abs((double) beta * c[i * n + j]);
+            for (int p = 0; p < k; p++) s += Math.abs((double) opA(i, p) * b[p * n + j]);
+            return 2 * (k + 2) * U * s + 1e-30;
+        }
+
+        String where(int i, int j) {
+            return (transA ? "A^T" : "A") + " " + m + "x" + n + "x" + k + " beta " + beta + " C[" + i + "][" + j + "]";
+        }
+    }
+
+    private static Case randomCase(SplittableRandom rnd, boolean transA, int m, int n, int k, double density, float beta) {
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = rnd.nextDouble() < density ? (float) rnd.nextGaussian() : 0f;
+        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < c.length; i++) c[i] = beta == 0f ? Float.NaN : (float) rnd.nextGaussian();   // beta 0: C not read
+        return new Case(transA, m, n, k, beta, a, b, c);
+    }
+
+    /** Every case of the grid once, with the beta and thread count cycling through their values. */
+    private interface CaseCheck {
+        void check(Case c, int threads);
+    }
+
+    private static void forEachCase(long seed, CaseCheck check) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int count = 0;
+        for (int m : ROWS) {
+            for (int n : WIDTHS) {
+                for (int k : DEPTHS) {
+                    for (double density : DENSITIES) {
+                        for (boolean transA : new boolean[] {false, true}) {
+                            float beta = BETAS[count % BETAS.length];
+                            int threads = 1 + (count / BETAS.length) % 3;
+                            count++;
+                            check.check(randomCase(rnd, transA, m, n, k, density, beta), threads);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertClose(Case c, float[] expected, float[] actual, String what) {
+        for (int i = 0; i < c.m(); i++) {
+            for (int j = 0; j < c.n(); j++) {
+                float e = expected[i * c.n() + j], a = actual[i * c.n() + j];
+                double tol = c.tolerance(i, j);
+                if (e != a && !(Math.abs(e - a) <= tol)) {
+                    fail(what + ", " + c.where(i, j) + ": expected " + e + " but was " + a + " (tolerance " + tol + ")");
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the reference
+
+    @Test
+    void referenceEqualsTheDenseReferenceExactly() {
+        // The surviving terms are added in the same order, and adding 0 * B[p][j] = +-0 to a sum
+        // changes at most the sign of a zero: == holds element by element.
+        forEachCase(11, (c, threads) -> {
+            float[] sparse = c.sparse(scalar), dense = c.dense(scalar);
+            for (int i = 0; i < sparse.length; i++) {
+                if (!(sparse[i] == dense[i])) {
+                    fail(c.where(i / c.n(), i % c.n()) + ": sparse " + sparse[i] + " dense " + dense[i]);
+                }
+            }
+        });
+    }
+
+    @Test
+    void aZeroOfATimesInfinityOrNaNInBCountsAsZero() {
+        // The documented convention: a skipped term is 0 even when B holds Inf or NaN there; the
+        // dense GEMM gives NaN. NaN in A itself is not a zero and is not skipped.
+        float[] a = {0f, 2f,
+                     1f, 0f};                     // A (2, 2)
+        float[] b = {Float.NaN, Float.POSITIVE_INFINITY,
+                     3f, 4f};                     // B (2, 2): row 0 is not finite
+        checkConvention(scalar, a, b);
+        float[] withNaN = {Float.NaN, 0f, 0f, 0f};
+        float[] out = new float[4];
+        scalar.sparseGemm(false, 2, 2, 2, withNaN, 0, 2, b, 0, 2, 0f, out, 0, 2);
+        assertTrue(Float.isNaN(out[0]) && Float.isNaN(out[1]), "NaN in A propagates");
+        assertEquals(0f, out[2]);
+    }
+
+    private static void checkConvention(Kernels kernels, float[] a, float[] b) {
+        float[] out = new float[4];
+        kernels.sparseGemm(false, 2, 2, 2, a, 0, 2, b, 0, 2, 0f, out, 0, 2);
+        // row 0 of A is (0, 2): 0 * (NaN, Inf) is skipped, 2 * (3, 4) remains
+        assertEquals(6f, out[0], kernels.name());
+        assertEquals(8f, out[1], kernels.name());
+        // row 1 of A is (1, 0): 1 * (NaN, Inf) is not skipped
+        assertTrue(Float.isNaN(out[2]), kernels.name());
+        assertEquals(Float.POSITIVE_INFINITY, out[3], kernels.name());
+        float[] dense = new float[4];
+        kernels.gemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, dense, 0, 2);
+        assertTrue(Float.isNaN(dense[0]), "the dense GEMM computes 0 * NaN");
+    }
+
+    @Test
+    void countNonzeroAndTransposeReference() {
+        float[] x = {0f, -0f, 1f, Float.NaN, -2f, 0f, Float.MIN_VALUE};
+        assertEquals(4, scalar.countNonzero(x, 0, x.length));
+        assertEquals(2, scalar.countNonzero(x, 1, 3));
+        float[] t = new float[6];
+        scalar.transpose(new float[] {1, 2, 3, 4, 5, 6}, 2, 3, t);
+        assertEquals("[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]", java.util.Arrays.toString(t));
+    }
+
+    // ---------------------------------------------------------------- the Vector API version
+
+    @Test
+    void vectorEqualsTheReferenceAndTheDenseGemmOnAwkwardSizes() {
+        Kernels vector = VectorOrSkip.kernels();
+        forEachCase(12, (c, threads) -> {
+            Parallel.setThreads(threads);
+            float[] v = c.sparse(vector);
+            assertClose(c, c.sparse(scalar), v, "vector vs reference, " + threads + " threads");
+            assertClose(c, c.dense(vector), v, "vector sparse vs vector dense GEMM, " + threads + " threads");
+        });
+    }
+
+    @Test
+    void vectorBitsDoNotDependOnTheThreadCount() {
+        Kernels vector = VectorOrSkip.kernels();
+        forEachCase(13, (c, ignored) -> {
+            Parallel.setThreads(1);
+            float[] one = c.sparse(vector);
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                float[] more = c.sparse(vector);
+                for (int i = 0; i < one.length; i++) {
+                    if (Float.floatToIntBits(one[i]) != Float.floatToIntBits(more[i])) {
+                        fail(c.where(i / c.n(), i % c.n()) + ": 1 thread " + one[i] + ", " + threads + " threads " + more[i]);
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void vectorFollowsTheZeroTimesNaNConvention() {
+        Kernels vector = VectorOrSkip.kernels();
+        checkConvention(vector, new float[] {0f, 2f, 1f, 0f}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f});
+        // the same in every lane and in the masked tail: B (3, 300) with a NaN row where A is zero
+        Parallel.setThreads(2);
+        int m = 130, n = 300, k = 3;
+        float[] a = new float[m * k], b = new float[k * n];
+        for (int i = 0; i < m; i++) a[i * k] = a[i * k + 2] = 1f;       // column 1 of A is all zero
+        for (int j = 0; j < n; j++) {
+            b[j] = 1f;
+            b[n + j] = Float.NaN;
+            b[2 * n + j] = 2f;
+        }
+        float[] out = new float[m * n];
+        vector.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, out, 0, n);
+        for (float v : out) assertEquals(3f, v);
+        float[] aStoredTransposed = new float[k * m];               // the same op(A), stored (K, M)
+        scalar.transpose(a, m, k, aStoredTransposed);
+        java.util.Arrays.fill(out, Float.NaN);
+        vector.sparseGemm(true, m, n, k, aStoredTransposed, 0, m, b, 0, n, 0f, out, 0, n);
+        for (float v : out) assertEquals(3f, v);
+    }
+
+    @Test
+    void vectorCountNonzeroAndTransposeEqualTheReference() {
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(14);
+        for (int n : new int[] {1, 3, 13, 207, 4099, 70_001}) {
+            float[] x = new float[n + 5];
+            for (int i = 0; i < x.length; i++) {
+                double u = rnd.nextDouble();
+                x[i] = u < 0.4 ? 0f : u < 0.45 ? -0f : u < 0.5 ? Float.NaN : (float) rnd.nextGaussian();
+            }
+            assertEquals(scalar.countNonzero(x, 3, n), vector.countNonzero(x, 3, n), "countNonzero n=" + n);
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int[] rc : new int[][] {{1, 1}, {7, 1}, {1, 7}, {33, 65}, {300, 257}, {256, 784}, {784, 256}}) {
+                float[] a = new float[rc[0] * rc[1]];
+                for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+                float[] expected = new float[a.length], actual = new float[a.length];
+                scalar.transpose(a, rc[0], rc[1], expected);
+                vector.transpose(a, rc[0], rc[1], actual);
+                assertTrue(java.util.Arrays.equals(expected, actual), "transpose " + rc[0] + "x" + rc[1] + ", " + threads + " threads");
+            }
+        }
+    }
+}
