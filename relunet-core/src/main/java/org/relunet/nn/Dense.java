@@ -17,6 +17,18 @@ import org.relunet.tensor.Tensor;
  *   db += sum_n dOut[n]   (O)
  *   dIn = dOut W          (N, I)
  * </pre>
+ *
+ * <p><b>Skipping the zeros ReLU makes.</b> Each of the three products has its sparse operand on
+ * the left, where {@link Kernels#sparseGemm} skips exact zeros: x in the forward pass (a ReLU
+ * output, or image pixels with a blank background), dOut in the backward pass (the gradient
+ * arriving through the ReLU after this layer is 0 wherever that ReLU was off, so whole terms of
+ * dW and dIn vanish). The forward pass reads W^T (I, O) row by row, so it refreshes a transposed
+ * copy of W first (the weights change every step). Each product counts its operand's nonzeros and
+ * takes the sparse path at or below {@link #SPARSE_MAX_DENSITY}: a deterministic choice for given
+ * data. Both paths give the same sums up to the order of additions, with one documented difference:
+ * the sparse path takes 0 * w as 0 even for an infinite or NaN weight w (the dense path gives
+ * NaN), so a non-finite weight shows in the output only through inputs that use it; the Trainer
+ * still names it as soon as it makes the loss non-finite.
  */
 public final class Dense implements Layer {
     private final LayerSpec.DenseSpec spec;
@@ -27,9 +39,20 @@ public final class Dense implements Layer {
     private final Kernels kernels = KernelProvider.kernels();
     boolean inputGradient = true;     // false for a first layer: nobody needs dIn
 
+    /**
+     * The sparse path is taken when at most this fraction of an operand is nonzero. Measured on the
+     * W1 shapes (batch 128, 2 threads, SparseBenchMain, docs/sparse.md) the sparse products break
+     * even with the dense GEMM at about 0.45 (784 -> 256 forward, with the transpose of W), 0.5
+     * (weight gradients) and 0.6 (256 -> 256 forward): one threshold of 0.5 for all three.
+     */
+    static final double SPARSE_MAX_DENSITY = 0.5;
+    /** {@link #SPARSE_MAX_DENSITY} unless a test forces a path (1: always sparse, -1: never). */
+    double sparseMaxDensity = SPARSE_MAX_DENSITY;
+
     private Tensor input;             // (N, I), kept for backward
     private Tensor out;               // (N, O) workspace
     private Tensor dIn;               // (N, I) workspace
+    private float[] weightT;          // (I, O) W^T for the sparse forward, refreshed by each one
 
     Dense(LayerSpec.DenseSpec spec, int inputs, Initializer init) {
         this.spec = spec;
@@ -62,21 +85,42 @@ public final class Dense implements Layer {
         int n = x.batch();
         input = x;
         if (out == null || out.batch() != n) out = Tensor.zeros(n, units);
-        // y(N,O) = x(N,I) * W(O,I)^T, then + b
-        kernels.gemm(false, true, n, units, inputs, 1f, x.data, 0, inputs, weight.value(), 0, inputs, 0f, out.data, 0, units);
+        if (sparse(x.data, n * inputs)) {
+            // y(N,O) = x(N,I) * W^T(I,O) over the nonzeros of x only
+            if (weightT == null) weightT = new float[inputs * units];
+            kernels.transpose(weight.value(), units, inputs, weightT);
+            kernels.sparseGemm(false, n, units, inputs, x.data, 0, inputs, weightT, 0, units, 0f, out.data, 0, units);
+        } else {
+            // y(N,O) = x(N,I) * W(O,I)^T
+            kernels.gemm(false, true, n, units, inputs, 1f, x.data, 0, inputs, weight.value(), 0, inputs, 0f, out.data, 0, units);
+        }
         kernels.addRowVector(out.data, n, units, bias.value());
         return out;
     }
 
+    /** Whether the operand a[0 .. size) is sparse enough for {@link Kernels#sparseGemm}. */
+    private boolean sparse(float[] a, int size) {
+        return kernels.countNonzero(a, 0, size) <= sparseMaxDensity * size;
+    }
+
     @Override public Tensor backward(Tensor dOut) {
         int n = dOut.batch();
+        boolean sparse = sparse(dOut.data, n * units);       // dOut is 0 where the next ReLU was off
         // dW(O,I) += dOut(N,O)^T * x(N,I)
-        kernels.gemm(true, false, units, inputs, n, 1f, dOut.data, 0, units, input.data, 0, inputs, 1f, weight.grad(), 0, inputs);
+        if (sparse) {
+            kernels.sparseGemm(true, units, inputs, n, dOut.data, 0, units, input.data, 0, inputs, 1f, weight.grad(), 0, inputs);
+        } else {
+            kernels.gemm(true, false, units, inputs, n, 1f, dOut.data, 0, units, input.data, 0, inputs, 1f, weight.grad(), 0, inputs);
+        }
         kernels.addColumnSums(dOut.data, n, units, bias.grad());
         if (!inputGradient) return null;
         if (dIn == null || dIn.batch() != n) dIn = Tensor.zeros(n, inputs);
         // dIn(N,I) = dOut(N,O) * W(O,I)
-        kernels.gemm(false, false, n, inputs, units, 1f, dOut.data, 0, units, weight.value(), 0, inputs, 0f, dIn.data, 0, inputs);
+        if (sparse) {
+            kernels.sparseGemm(false, n, inputs, units, dOut.data, 0, units, weight.value(), 0, inputs, 0f, dIn.data, 0, inputs);
+        } else {
+            kernels.gemm(false, false, n, inputs, units, 1f, dOut.data, 0, units, weight.value(), 0, inputs, 0f, dIn.data, 0, inputs);
+        }
         return dIn;
     }
 }
