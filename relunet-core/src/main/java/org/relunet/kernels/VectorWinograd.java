@@ -227,12 +227,15 @@ final class VectorWinograd {
         int tilesUsed, tiles;          // T of one image, and T rounded up to whole row panels (rows past T stay zero)
         float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
         float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
+        float[] utWeights = new float[0];  // the weights ut was made from
+        boolean utValid;
         float[] wt = new float[0];     // (C*r*r, OCp) or (OC*r*r, Cp): the filters with one channel kind in lanes
         float[][] du = new float[0][]; // per task (a*a, Cp, OCp)
         final int[] ocMap = new int[L], cMap = new int[L];
         float[][] biasSums = new float[0][];
 
         void geometry(ConvShape g) {
+            if (tf != transforms(g.kernel()) || channels != g.channels() || filters != g.filters()) utValid = false;
             tf = transforms(g.kernel());
             Winograd w = tf.w;
             a = w.alpha;
@@ -398,25 +401,51 @@ final class VectorWinograd {
     static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
         Plan p = PLAN.get();
         p.geometry(g);
-        filterTransform(p, weight, false, p.ut);
-        int batch = g.batch(), tasks = Math.min(Parallel.threads(), batch);
-        if (tasks <= 1) {
-            for (int b = 0; b < batch; b++) forwardImage(p, x, b, bias, out, 0, p.xi2);
+        int n = p.filters * p.channels * p.r * p.r;
+        if (!p.utValid || p.utWeights.length < n || !Arrays.equals(weight, 0, n, p.utWeights, 0, n)) {
+            filterTransform(p, weight, false, p.ut);     // inference reuses U while the weights stay the same
+            if (p.utWeights.length < n) p.utWeights = new float[n];
+            System.arraycopy(weight, 0, p.utWeights, 0, n);
+            p.utValid = true;
+        }
+        int batch = g.batch(), threads = Parallel.threads(), tasks = Math.min(threads, batch);
+        if (tasks > 1) {
+            Parallel.forEach(tasks, t -> {
+                Scratch s = SCRATCH.get();
+                s.size(p);
+                for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
+                    inputTiles(p, s, x, b);
+                    points(p, s, 0, p.xi2);
+                    outputTiles(p, s, b, bias, out);
+                }
+            });
             return;
         }
-        Parallel.forEach(tasks, t -> {
-            for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) forwardImage(p, x, b, bias, out, 0, p.xi2);
-        });
-    }
-
-    private static void forwardImage(Plan p, float[] x, int b, float[] bias, float[] out, int xi0, int xi1) {
+        // fewer images than threads (batch-1 inference): the threads share each image's GEMMs by point
         Scratch s = SCRATCH.get();
         s.size(p);
-        inputTiles(p, s, x, b);
+        for (int b = 0; b < batch; b++) {
+            inputTiles(p, s, x, b);
+            if (threads > 1) {
+                Parallel.forEach(threads, t -> points(p, s, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
+            } else {
+                points(p, s, 0, p.xi2);
+            }
+            outputTiles(p, s, b, bias, out);
+        }
+    }
+
+    /** M[.][xi] (T, OCp) = V[.][xi] (T, Cp) U[xi] (Cp, OCp) for the points [xi0, xi1). */
+    private static void points(Plan p, Scratch s, int xi0, int xi1) {
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and M
-        for (int xi = xi0; xi < xi1; xi++) {             // M[xi] (T, OCp) = V[xi] (T, Cp) U[xi] (Cp, OCp)
+        for (int xi = xi0; xi < xi1; xi++) {
             product(p.tiles, p.ocp, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp, p.ocp, s.mx, xi * p.ocp, to, 0f);
         }
+    }
+
+    /** Y_t = A^T M_t A for every tile, then out[b] (OC, OH, OW) = Y + bias. */
+    private static void outputTiles(Plan p, Scratch s, int b, float[] bias, float[] out) {
+        int to = p.xi2 * p.ocp;
         int ow = p.tilesW * p.m;                         // yt (tilesH*m, tilesW*m, OCp)
         for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
             for (int tx = 0; tx < p.tilesW; tx++, t++) {
