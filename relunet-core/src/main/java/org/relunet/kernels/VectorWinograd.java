@@ -224,7 +224,7 @@ final class VectorWinograd {
         Transforms tf;
         int a, xi2, m, r, batch, channels, filters, height, width, pad, outH, outW;
         int cp, ocp, tilesH, tilesW, hx, wx;
-        int tilesUsed, tiles;          // T of one image, and T rounded up to whole row panels (rows past T stay zero)
+        int tiles;                     // T of one image
         float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
         float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
         float[] utWeights = new float[0];  // the weights ut was made from
@@ -254,8 +254,7 @@ final class VectorWinograd {
             ocp = (filters + NR - 1) / NR * NR;
             tilesH = (outH + m - 1) / m;
             tilesW = (outW + m - 1) / m;
-            tilesUsed = tilesH * tilesW;
-            tiles = (tilesUsed + MR - 1) / MR * MR;
+            tiles = tilesH * tilesW;
             hx = tilesH * m + r - 1;
             wx = tilesW * m + r - 1;
             if (ut.length < xi2 * cp * ocp) {
@@ -308,22 +307,42 @@ final class VectorWinograd {
     }
 
     /**
-     * C (rows, n) = A (rows, k) B (k, n) + beta C, rows a multiple of MR and n of NR, with
+     * C (rows, n) = A (rows, k) B (k, n) + beta C (beta 0 or 1), n a multiple of NR, with
      * A(i, p) = a[aOff + i*aRow + p*aCol] read in place (the tiles need no packing: a panel of
      * MR tiles is MR*Cp floats, already in L1) by the GEMM's register-tile micro-kernel.
      */
     private static void product(int rows, int n, int k, float[] a, int aOff, int aRow, int aCol,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float beta) {
-        for (int i = 0; i < rows; i += MR) {
+        int full = rows / MR * MR;
+        for (int i = 0; i < full; i += MR) {
             for (int j = 0; j < n; j += NR) {
                 VectorGemm.kernel(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, beta);
             }
         }
+        for (int i = full; i < rows; i++) {
+            for (int j = 0; j < n; j += NR) rowKernel(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, beta);
+        }
     }
 
-    /** Zeroes tiles [tilesUsed, tiles) of a (tiles, a*a, width) buffer: the padding tiles. */
-    private static void zeroPaddingTiles(Plan p, float[] buf, int width) {
-        Arrays.fill(buf, p.tilesUsed * p.xi2 * width, p.tiles * p.xi2 * width, 0f);
+    /**
+     * One row of C: C[0, 0:NR] = sum_p A(p) B[p][0:NR] + beta C, A(p) = a[aOff + p*aCol]: the rows
+     * of a product left over after whole MR-row panels (W2's 49 tiles = 6 panels + 1 row; padding the
+     * last panel would spend an eighth of the FMAs on nothing).
+     */
+    private static void rowKernel(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, float beta) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++, bOff += ldb) {
+            FloatVector av = FloatVector.broadcast(S, a[aOff + p * aCol]);
+            c0 = av.fma(FloatVector.fromArray(S, b, bOff), c0);
+            c1 = av.fma(FloatVector.fromArray(S, b, bOff + L), c1);
+        }
+        if (beta != 0f) {
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
+            c1 = c1.add(FloatVector.fromArray(S, c, cOff + L));
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + L);
     }
 
 
@@ -486,7 +505,6 @@ final class VectorWinograd {
             }
         }
         int tc = p.xi2 * p.cp;
-        zeroPaddingTiles(p, s.v, p.cp);
         for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
             for (int tx = 0; tx < p.tilesW; tx++, t++) {
                 for (int c = 0; c < p.cp; c += L) {
@@ -551,7 +569,6 @@ final class VectorWinograd {
             biasSum[oc] += sum;
         }
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and dM
-        zeroPaddingTiles(p, s.mx, p.ocp);
         for (int ty = 0, t = 0; ty < p.tilesH; ty++) {   // dM_t = A dY_t A^T
             for (int tx = 0; tx < p.tilesW; tx++, t++) {
                 for (int c = 0; c < p.ocp; c += L) {
