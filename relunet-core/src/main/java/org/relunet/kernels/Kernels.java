@@ -101,6 +101,13 @@ public interface Kernels {
     /** Routes each dOut[i] to dIn[argmax[i]], adding; dIn must be zeroed by the caller. */
     void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn);
 
+    /**
+     * Backward of a 2x2 stride-2 max pool over P planes of (H, W) with H and W even, where every input
+     * lies in exactly one window: overwrites dIn (P, H, W) with dOut[i] at argmax[i] and 0 elsewhere
+     * (dIn needs no zeroing beforehand).
+     */
+    void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn);
+
     // ---------------------------------------------------------------- element-wise activations
     // Forward: y = f(x). Backward: dIn = f'(x) * dOut, given x and/or y = f(x).
 

@@ -252,6 +252,12 @@ public final class ScalarKernels implements Kernels {
         for (int i = 0; i < count; i++) dIn[argmax[i]] += dOut[i];
     }
 
+    @Override
+    public void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn) {
+        java.util.Arrays.fill(dIn, 0, planes * height * width, 0f);
+        maxPoolBackward(dOut, argmax, planes * (height / 2) * (width / 2), dIn);
+    }
+
     // ---------------------------------------------------------------- element-wise activations
 
     @Override public void relu(float[] x, float[] y, int n) {

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -168,65 +169,107 @@ final class VectorConv {
         });
     }
 
-    /** Per-thread map of one plane's 2x2 windows: topLeft[o] = 2*oh*W + 2*ow for o = oh*OW + ow, 0 past the end. */
-    private static final class PoolMap {
-        int height = -1, width = -1;
-        int[] topLeft = new int[0];
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
-        int[] of(int h, int w) {
-            if (h != height || w != width) {
-                int outH = h / 2, outW = w / 2;
-                int padded = (outH * outW + L - 1) / L * L;   // whole vectors; the tail maps to 0
-                if (topLeft.length < padded) topLeft = new int[padded];
-                java.util.Arrays.fill(topLeft, 0);
-                for (int oh = 0, o = 0; oh < outH; oh++) {
-                    for (int ow = 0; ow < outW; ow++) topLeft[o++] = 2 * oh * w + 2 * ow;
+    /** Even and odd lanes of two concatenated vectors (a two-vector rearrange), and their inverse interleave. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.iota(S, 0, 2, false);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.iota(S, 1, 2, false);
+    private static final VectorShuffle<Float> ZIP_LO = zip(0), ZIP_HI = zip(L);
+    private static final IntVector TWICE_LANE = IntVector.fromArray(I, twiceLane(), 0);
+
+    /** Lane j of [a0, b0, a1, b1, ...] starting at element first: a[(first + j) / 2] or (odd) b's, as exceptional indexes. */
+    private static VectorShuffle<Float> zip(int first) {
+        int[] idx = new int[L];
+        for (int j = 0; j < L; j++) {
+            int e = first + j;
+            idx[j] = e % 2 == 0 ? e / 2 : e / 2 - L;
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    private static int[] twiceLane() {
+        int[] t = new int[L];
+        for (int j = 0; j < L; j++) t[j] = 2 * j;
+        return t;
+    }
+
+    /**
+     * The 2x2 stride-2 case, which every reference network uses: per output row, two vector loads
+     * of each input row split into even and odd columns (a two-vector rearrange) give the four
+     * window elements of L outputs, no gathers. The comparisons are the reference's, in its order
+     * (top left, top right, bottom left, bottom right, strict >), as vector masks: written as
+     * scalar selects, C2 turned them into branches that mispredicted on every other window. Gathering
+     * the four elements along a whole plane instead measured 2x slower on W2's first pool (28x28)
+     * and no faster on its second (14x14, half the lanes idle here).
+     */
+    private static void maxPool2x2(float[] x, int p0, int p1, int height, int width, float[] out, int[] argmax) {
+        int outH = height / 2, outW = width / 2;
+        for (int p = p0; p < p1; p++) {
+            for (int oh = 0; oh < outH; oh++) {
+                int top = (p * height + 2 * oh) * width, bottom = top + width, o = (p * outH + oh) * outW;
+                for (int ow = 0; ow < outW; ow += L) {
+                    int in0 = 2 * ow;                     // the row's inputs [in0, in0 + 2L), 2*outW of them real
+                    VectorMask<Float> m0 = S.indexInRange(in0, 2 * outW), m1 = S.indexInRange(in0 + L, 2 * outW);
+                    FloatVector a0 = FloatVector.fromArray(S, x, top + in0, m0), a1 = FloatVector.fromArray(S, x, top + in0 + L, m1);
+                    FloatVector b0 = FloatVector.fromArray(S, x, bottom + in0, m0), b1 = FloatVector.fromArray(S, x, bottom + in0 + L, m1);
+                    IntVector base = TWICE_LANE.add(top + in0);
+                    FloatVector best = a0.rearrange(EVEN, a1);
+                    IntVector at = base;
+                    FloatVector v = a0.rearrange(ODD, a1);
+                    VectorMask<Float> wins = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, wins);
+                    at = at.blend(base.add(1), wins.cast(I));
+                    v = b0.rearrange(EVEN, b1);
+                    wins = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, wins);
+                    at = at.blend(base.add(width), wins.cast(I));
+                    v = b0.rearrange(ODD, b1);
+                    wins = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, wins);
+                    at = at.blend(base.add(width + 1), wins.cast(I));
+                    VectorMask<Float> live = S.indexInRange(ow, outW);
+                    best.intoArray(out, o + ow, live);
+                    at.intoArray(argmax, o + ow, live.cast(I));
                 }
-                height = h;
-                width = w;
             }
-            return topLeft;
         }
     }
 
-    private static final ThreadLocal<PoolMap> POOL_MAP = ThreadLocal.withInitial(PoolMap::new);
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-
     /**
-     * The 2x2 stride-2 case, which every reference network uses. Output rows are short (14 and 7
-     * in W2), so lanes run along a whole plane's outputs and gather the four window elements
-     * through one index map. The comparisons are the reference's, in its order (top left, top
-     * right, bottom left, bottom right, strict >), as vector masks: written as scalar selects, C2
-     * turned them into branches that mispredicted on every other window (6 ms for W2's first pool).
+     * {@link Kernels#maxPool2x2Backward}: each window's four inputs get dOut where they were the argmax
+     * and 0 elsewhere, re-interleaved into the input rows and stored whole: every element of dIn is
+     * written once, so it needs no zeroing pass and no scattered adds.
      */
-    private static void maxPool2x2(float[] x, int p0, int p1, int height, int width, float[] out, int[] argmax) {
-        int outH = height / 2, outW = width / 2, count = outH * outW;
-        int[] map = POOL_MAP.get().of(height, width);
-        for (int p = p0; p < p1; p++) {
-            int plane = p * height * width, o = p * count;
-            IntVector planeStart = IntVector.broadcast(I, plane);
-            for (int t = 0; t < count; t += L) {
-                VectorMask<Float> live = S.indexInRange(t, count);
-                VectorMask<Integer> liveI = live.cast(I);
-                IntVector base = IntVector.fromArray(I, map, t).add(planeStart);
-                IntVector at = base;
-                FloatVector best = FloatVector.fromArray(S, x, plane, map, t);
-                FloatVector v = FloatVector.fromArray(S, x, plane + 1, map, t);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, best);
-                best = best.blend(v, wins);
-                at = at.blend(base.add(1), wins.cast(I));
-                v = FloatVector.fromArray(S, x, plane + width, map, t);
-                wins = v.compare(VectorOperators.GT, best);
-                best = best.blend(v, wins);
-                at = at.blend(base.add(width), wins.cast(I));
-                v = FloatVector.fromArray(S, x, plane + width + 1, map, t);
-                wins = v.compare(VectorOperators.GT, best);
-                best = best.blend(v, wins);
-                at = at.blend(base.add(width + 1), wins.cast(I));
-                best.intoArray(out, o + t, live);
-                at.intoArray(argmax, o + t, liveI);
-            }
+    static void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn) {
+        int outH = height / 2, outW = width / 2;
+        if (2 * outW < L) {                              // short rows: zero, then route (measured faster)
+            java.util.Arrays.fill(dIn, 0, planes * height * width, 0f);
+            maxPoolBackward(dOut, argmax, planes * outH * outW, dIn);
+            return;
         }
+        ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
+            FloatVector zero = FloatVector.zero(S);
+            for (int p = p0; p < p1; p++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    int top = (p * height + 2 * oh) * width, bottom = top + width, o = (p * outH + oh) * outW;
+                    for (int ow = 0; ow < outW; ow += L) {
+                        VectorMask<Float> live = S.indexInRange(ow, outW);
+                        FloatVector d = FloatVector.fromArray(S, dOut, o + ow, live);
+                        IntVector pos = IntVector.fromArray(I, argmax, o + ow, live.cast(I)).sub(TWICE_LANE.add(top + 2 * ow));
+                        FloatVector tl = zero.blend(d, pos.compare(VectorOperators.EQ, 0).cast(S));
+                        FloatVector tr = zero.blend(d, pos.compare(VectorOperators.EQ, 1).cast(S));
+                        FloatVector bl = zero.blend(d, pos.compare(VectorOperators.EQ, width).cast(S));
+                        FloatVector br = zero.blend(d, pos.compare(VectorOperators.EQ, width + 1).cast(S));
+                        int in0 = 2 * ow;
+                        VectorMask<Float> m0 = S.indexInRange(in0, 2 * outW), m1 = S.indexInRange(in0 + L, 2 * outW);
+                        tl.rearrange(ZIP_LO, tr).intoArray(dIn, top + in0, m0);
+                        tl.rearrange(ZIP_HI, tr).intoArray(dIn, top + in0 + L, m1);
+                        bl.rearrange(ZIP_LO, br).intoArray(dIn, bottom + in0, m0);
+                        bl.rearrange(ZIP_HI, br).intoArray(dIn, bottom + in0 + L, m1);
+                    }
+                }
+            }
+        });
     }
 
     static void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn) {

@@ -149,6 +149,10 @@ final class VectorConvolution {
     // ---------------------------------------------------------------- forward
 
     static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        if (VectorWinograd.takes(g)) {
+            VectorWinograd.forward(g, x, weight, bias, out);
+            return;
+        }
         if (!implicit(g)) {
             im2colForward(g, x, weight, bias, out);
             return;
@@ -325,6 +329,10 @@ final class VectorConvolution {
     // ---------------------------------------------------------------- backward
 
     static void backward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        if (VectorWinograd.takes(g)) {
+            VectorWinograd.backward(g, x, dOut, weight, dWeight, dBias, dx);
+            return;
+        }
         if (!implicit(g)) {
             im2colBackward(g, x, dOut, weight, dWeight, dBias, dx);
             return;

@@ -122,6 +122,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn) {
+        VectorConv.maxPool2x2Backward(dOut, argmax, planes, height, width, dIn);
+    }
+
+    @Override
     public void scatterChannels(float[] cols, int batch, int channels, int spatial, float[] bias, float[] out) {
         VectorConv.scatterChannels(cols, batch, channels, spatial, bias, out);
     }

@@ -49,6 +49,12 @@ public final class MaxPool2d implements Layer {
     }
 
     @Override public Tensor backward(Tensor dOut) {
+        int h = in.dim(1), w = in.dim(2);
+        if (spec.window() == 2 && spec.stride() == 2 && h % 2 == 0 && w % 2 == 0) {
+            // windows tile the input exactly: one pass writes every element of dIn
+            kernels.maxPool2x2Backward(dOut.data, argmax, dOut.batch() * in.dim(0), h, w, dIn.data);
+            return dIn;
+        }
         java.util.Arrays.fill(dIn.data, 0f);
         kernels.maxPoolBackward(dOut.data, argmax, dOut.size(), dIn.data);
         return dIn;

@@ -442,7 +442,8 @@ class KernelParityTest {
     @Test
     void maxPoolMatchesIncludingTies() {
         // (P, H, W, window, stride): even and odd sizes, overlapping windows, enough planes to split.
-        int[][] shapes = {{3, 4, 4, 2, 2}, {2, 5, 7, 2, 2}, {1, 6, 6, 3, 3}, {2, 7, 7, 3, 2}, {1, 1, 1, 1, 1}, {256, 24, 24, 2, 2}};
+        int[][] shapes = {{3, 4, 4, 2, 2}, {2, 5, 7, 2, 2}, {1, 6, 6, 3, 3}, {2, 7, 7, 3, 2}, {1, 1, 1, 1, 1}, {256, 24, 24, 2, 2},
+            {5, 28, 28, 2, 2}, {3, 14, 14, 2, 2}, {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {3, 3, 3, 2, 2}};
         SplittableRandom rnd = new SplittableRandom(19);
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
@@ -465,6 +466,14 @@ class KernelParityTest {
                 scalar.maxPoolBackward(dOut, as, count, ds);
                 vector.maxPoolBackward(dOut, av, count, dv);
                 assertBits(ds, dv, "maxPoolBackward " + what);
+                if (window == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0) {
+                    float[] ws = new float[x.length], wv = new float[x.length];
+                    java.util.Arrays.fill(wv, Float.NaN);        // overwritten, never read
+                    scalar.maxPool2x2Backward(dOut, as, planes, h, w, ws);
+                    vector.maxPool2x2Backward(dOut, av, planes, h, w, wv);
+                    assertBits(ds, ws, "maxPool2x2Backward (scalar) " + what);
+                    assertBits(ds, wv, "maxPool2x2Backward " + what);
+                }
             }
         }
     }

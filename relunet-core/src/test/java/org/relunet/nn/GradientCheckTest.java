@@ -72,6 +72,22 @@ class GradientCheckTest {
         assertGradient(conv, awayFromKink(3, 2, 3, 8, 7));
     }
 
+    /**
+     * Wide enough (8 channels in, 16 out) for the vector kernels' Winograd path, F(2x2, 5x5) and
+     * F(4x4, 3x3), odd sizes. A convolution is linear in x and W, so central differences are exact
+     * but for rounding at any h; h = 0.05 keeps the rounding of Winograd's transforms (a few times
+     * a direct sum's) from swamping the difference quotient.
+     */
+    @Test void convWinograd5x5() { assertLinearGradient(make(new LayerSpec.Conv2dSpec(16, 5, 1, 2), Shape.image(8, 7, 9)), awayFromKink(5, 2, 8, 7, 9)); }
+
+    @Test void convWinograd3x3() { assertLinearGradient(make(new LayerSpec.Conv2dSpec(17, 3, 1, 1), Shape.image(9, 6, 5)), awayFromKink(6, 2, 9, 6, 5)); }
+
+    private static void assertLinearGradient(Layer layer, Tensor x) {
+        GradientCheck.Result r = new GradientCheck(5e-2, 2e-3, 2e-2, 300).checkLayer(layer, x, 11);
+        assertTrue(r.checked() > 0, "nothing was checked");
+        assertTrue(r.passed(), layer.spec().text() + ": " + r);
+    }
+
     @Test void convKernel5Pad2() { assertGradient(make(new LayerSpec.Conv2dSpec(2, 5, 1, 2), Shape.image(1, 9, 9)), awayFromKink(4, 3, 1, 9, 9)); }
 
     @ParameterizedTest(name = "maxpool window {0} stride {1}")

@@ -1,0 +1,612 @@
+package org.relunet.kernels;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Winograd convolution for {@link VectorKernels}: the algorithm of {@link Winograd} (read it first)
+ * with channels in the vector lanes. Must equal {@link ScalarKernels#convForward} and
+ * {@link ScalarKernels#convBackward} within the rounding of the transforms (tests bound it).
+ * Legend: see {@link Kernels}; a = alpha = 6 (input tile), m the output tile, T the tiles of one
+ * image (ceil(OH/m) * ceil(OW/m)), Cp and OCp the channel counts rounded up to whole vectors
+ * (the padding channels are zero and drop out of every sum).
+ *
+ * <p>Per image, with every buffer small enough for L2 (W2's second convolution: T = 49):
+ * <pre>
+ *   xin (Hx, Wx, Cp)       the image, zero padded, channels last     Hx = ceil(OH/m)*m + r - 1
+ *   V   (T, a*a, Cp)       V[t][xi] = (B^T d_t B)[xi], one vector of channels at a time
+ *   M   (T, a*a, OCp)      M[.][xi] = V[.][xi] U[xi]     a*a GEMMs (T, Cp) x (Cp, OCp)
+ *   yt  (OH', OW', OCp)    Y_t = A^T M_t A, then transposed to out (OC, OH, OW) plus bias
+ * </pre>
+ * Backward per image: dY transposed to channels last, dM = A dY A^T, V recomputed,
+ * dU[xi] += V[xi]^T dM[xi] (per-task sums, added in task order at the end, so the same thread
+ * count gives the same bits), dV[xi] = dM[xi] U[xi]^T, and B dV B^T added into the overlapping
+ * input tiles; finally dW += G^T dU G.
+ *
+ * Tile-major V and M keep each tile's a*a points together for the transforms (the GEMMs read and
+ * write their rows a*a*Cp apart, which their register tile does not mind).
+ *
+ * <p>Threads split the images; with fewer images than threads (batch-1 inference) the GEMMs of the
+ * one image are split by point xi instead.
+ */
+final class VectorWinograd {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
+
+    /** {@code -Drelunet.winograd=false} sends every convolution down the implicit-GEMM path instead. */
+    static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("relunet.winograd"));
+
+    private VectorWinograd() {}
+
+    /** Whether this convolution takes the Winograd path (see {@link Winograd#applies}). */
+    static boolean takes(ConvShape g) {
+        return ENABLED && Winograd.applies(g);
+    }
+
+    /** A small dense matrix stored as its nonzeros row by row: row i is sum over n of coef[i][n] * in[idx[i][n]]. */
+    private record Sparse(int rows, int cols, int[][] idx, float[][] coef) {
+        static Sparse of(float[] a, int rows, int cols, boolean transpose) {
+            int outRows = transpose ? cols : rows, inCols = transpose ? rows : cols;
+            int[][] idx = new int[outRows][];
+            float[][] coef = new float[outRows][];
+            for (int i = 0; i < outRows; i++) {
+                int n = 0;
+                for (int k = 0; k < inCols; k++) if (at(a, cols, transpose, i, k) != 0f) n++;
+                idx[i] = new int[n];
+                coef[i] = new float[n];
+                n = 0;
+                for (int k = 0; k < inCols; k++) {
+                    float v = at(a, cols, transpose, i, k);
+                    if (v != 0f) {
+                        idx[i][n] = k;
+                        coef[i][n++] = v;
+                    }
+                }
+            }
+            return new Sparse(outRows, inCols, idx, coef);
+        }
+
+        private static float at(float[] a, int cols, boolean transpose, int i, int k) {
+            return transpose ? a[k * cols + i] : a[i * cols + k];
+        }
+    }
+
+    /** The four tile transforms of one F(m, r). */
+    private static final class Transforms {
+        final Winograd w;
+        final Sparse bt, b, at, a;   // B^T (a, a), B (a, a), A^T (m, a), A (a, m)
+        final Sparse g, gt;          // G (a, r), G^T (r, a)
+
+        Transforms(Winograd w) {
+            this.w = w;
+            this.g = Sparse.of(w.g, w.alpha, w.r, false);
+            this.gt = Sparse.of(w.g, w.alpha, w.r, true);
+            this.bt = Sparse.of(w.bt, w.alpha, w.alpha, false);
+            this.b = Sparse.of(w.bt, w.alpha, w.alpha, true);
+            this.at = Sparse.of(w.at, w.m, w.alpha, false);
+            this.a = Sparse.of(w.at, w.m, w.alpha, true);
+        }
+    }
+
+    private static final Transforms F2_5 = new Transforms(Winograd.forKernel(5));
+    private static final Transforms F4_3 = new Transforms(Winograd.forKernel(3));
+
+    private static Transforms transforms(int kernel) {
+        return kernel == 5 ? F2_5 : F4_3;
+    }
+
+    /**
+     * The two-sided transform of one tile, one vector of lanes: out (p, p) = Lm in Lm^T for Lm (p, q)
+     * and in (q, q), with in[i][j] at src[sOff + i*sRow + j*sCol] and out[u][v] at
+     * dst[dOff + u*dRow + v*dCol], overwritten or (add) added to. tmp holds q*p vectors.
+     */
+    private static void sandwich(Sparse lm, float[] src, int sOff, int sRow, int sCol,
+                                 float[] dst, int dOff, int dRow, int dCol, boolean add, float[] tmp) {
+        int p = lm.rows, q = lm.cols;
+        for (int i = 0; i < q; i++) {                    // tmp[i][v] = sum_j Lm[v][j] in[i][j]
+            int row = sOff + i * sRow;
+            for (int v = 0; v < p; v++) {
+                int[] ks = lm.idx[v];
+                float[] cs = lm.coef[v];
+                FloatVector acc = FloatVector.zero(S);
+                for (int n = 0; n < ks.length; n++) {
+                    acc = FloatVector.fromArray(S, src, row + ks[n] * sCol).fma(FloatVector.broadcast(S, cs[n]), acc);
+                }
+                acc.intoArray(tmp, (i * p + v) * L);
+            }
+        }
+        for (int u = 0; u < p; u++) {                    // out[u][v] = sum_i Lm[u][i] tmp[i][v]
+            int[] ks = lm.idx[u];
+            float[] cs = lm.coef[u];
+            for (int v = 0; v < p; v++) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int n = 0; n < ks.length; n++) {
+                    acc = FloatVector.fromArray(S, tmp, (ks[n] * p + v) * L).fma(FloatVector.broadcast(S, cs[n]), acc);
+                }
+                int o = dOff + u * dRow + v * dCol;
+                if (add) acc = acc.add(FloatVector.fromArray(S, dst, o));
+                acc.intoArray(dst, o);
+            }
+        }
+    }
+
+
+    // ------------------------------------------------------------ the alpha = 6 transforms, unrolled
+    // B^T is the same for F(2x2, 5x5) and F(4x4, 3x3) (points 0, +-1, +-2, infinity); the generic
+    // sandwich spends about twice the operations on it. Each routine maps 6 (or 2) vectors read at
+    // a stride to 6 (or 2) vectors written at a stride; a tile transform is one pass over its rows
+    // into tmp, then one over tmp's columns. Tests hold them to the generic matrices.
+
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f), FOUR = FloatVector.broadcast(S, 4f);
+    private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), MINUS_FOUR = FloatVector.broadcast(S, -4f);
+    private static final FloatVector MINUS_FIVE = FloatVector.broadcast(S, -5f);
+
+    /** r = B^T d:  r0 = 4d0 - 5d2 + d4, r1 = d3 + d4 - 4(d1 + d2), r2 = d4 - d3 + 4(d1 - d2),
+     *  r3 = d4 - d2 + 2(d3 - d1), r4 = d4 - d2 - 2(d3 - d1), r5 = 4d1 - 5d3 + d5. */
+    private static void bt6(float[] src, int o, int st, float[] dst, int d, int dst6) {
+        FloatVector d0 = FloatVector.fromArray(S, src, o), d1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector d2 = FloatVector.fromArray(S, src, o + 2 * st), d3 = FloatVector.fromArray(S, src, o + 3 * st);
+        FloatVector d4 = FloatVector.fromArray(S, src, o + 4 * st), d5 = FloatVector.fromArray(S, src, o + 5 * st);
+        d0.fma(FOUR, d2.fma(MINUS_FIVE, d4)).intoArray(dst, d);
+        d1.add(d2).fma(MINUS_FOUR, d3.add(d4)).intoArray(dst, d + dst6);
+        d1.sub(d2).fma(FOUR, d4.sub(d3)).intoArray(dst, d + 2 * dst6);
+        FloatVector w = d4.sub(d2), z = d3.sub(d1);
+        z.fma(TWO, w).intoArray(dst, d + 3 * dst6);
+        z.fma(MINUS_TWO, w).intoArray(dst, d + 4 * dst6);
+        d1.fma(FOUR, d3.fma(MINUS_FIVE, d5)).intoArray(dst, d + 5 * dst6);
+    }
+
+    /** dd = B v (the adjoint of bt6), added to dst when add: dd0 = 4v0, dd1 = 4v5 - 4(v1 - v2) - 2(v3 - v4),
+     *  dd2 = -5v0 - 4(v1 + v2) - (v3 + v4), dd3 = (v1 - v2) + 2(v3 - v4) - 5v5, dd4 = v0 + v1 + v2 + v3 + v4, dd5 = v5. */
+    private static void b6(float[] src, int o, int st, float[] dst, int d, int dst6, boolean add) {
+        FloatVector v0 = FloatVector.fromArray(S, src, o), v1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector v2 = FloatVector.fromArray(S, src, o + 2 * st), v3 = FloatVector.fromArray(S, src, o + 3 * st);
+        FloatVector v4 = FloatVector.fromArray(S, src, o + 4 * st), v5 = FloatVector.fromArray(S, src, o + 5 * st);
+        FloatVector p = v1.add(v2), q = v1.sub(v2), r = v3.add(v4), s = v3.sub(v4);
+        FloatVector r0 = v0.mul(FOUR);
+        FloatVector r1 = q.fma(MINUS_FOUR, s.fma(MINUS_TWO, v5.mul(FOUR)));
+        FloatVector r2 = v0.fma(MINUS_FIVE, p.fma(MINUS_FOUR, r.neg()));
+        FloatVector r3 = s.fma(TWO, q).add(v5.mul(MINUS_FIVE));
+        FloatVector r4 = v0.add(p).add(r);
+        if (add) {
+            r0 = r0.add(FloatVector.fromArray(S, dst, d));
+            r1 = r1.add(FloatVector.fromArray(S, dst, d + dst6));
+            r2 = r2.add(FloatVector.fromArray(S, dst, d + 2 * dst6));
+            r3 = r3.add(FloatVector.fromArray(S, dst, d + 3 * dst6));
+            r4 = r4.add(FloatVector.fromArray(S, dst, d + 4 * dst6));
+            v5 = v5.add(FloatVector.fromArray(S, dst, d + 5 * dst6));
+        }
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + dst6);
+        r2.intoArray(dst, d + 2 * dst6);
+        r3.intoArray(dst, d + 3 * dst6);
+        r4.intoArray(dst, d + 4 * dst6);
+        v5.intoArray(dst, d + 5 * dst6);
+    }
+
+    /** y = A^T M for F(2, 5): y0 = M0 + M1 + M2 + M3 + M4, y1 = (M1 - M2) + 2(M3 - M4) + M5. */
+    private static void at2(float[] src, int o, int st, float[] dst, int d, int dst2) {
+        FloatVector m0 = FloatVector.fromArray(S, src, o), m1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector m2 = FloatVector.fromArray(S, src, o + 2 * st), m3 = FloatVector.fromArray(S, src, o + 3 * st);
+        FloatVector m4 = FloatVector.fromArray(S, src, o + 4 * st), m5 = FloatVector.fromArray(S, src, o + 5 * st);
+        m0.add(m1).add(m2).add(m3.add(m4)).intoArray(dst, d);
+        m3.sub(m4).fma(TWO, m1.sub(m2).add(m5)).intoArray(dst, d + dst2);
+    }
+
+    /** dM = A dY for F(2, 5) (the adjoint of at2): (y0, y0 + y1, y0 - y1, y0 + 2y1, y0 - 2y1, y1). */
+    private static void a2(float[] src, int o, int st, float[] dst, int d, int dst6) {
+        FloatVector y0 = FloatVector.fromArray(S, src, o), y1 = FloatVector.fromArray(S, src, o + st);
+        y0.intoArray(dst, d);
+        y0.add(y1).intoArray(dst, d + dst6);
+        y0.sub(y1).intoArray(dst, d + 2 * dst6);
+        y1.fma(TWO, y0).intoArray(dst, d + 3 * dst6);
+        y1.fma(MINUS_TWO, y0).intoArray(dst, d + 4 * dst6);
+        y1.intoArray(dst, d + 5 * dst6);
+    }
+
+    /** V_t = B^T d B for the tile whose top-left input is src[o] (rows sRow apart, columns sCol apart). */
+    private static void inputTile(float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol, float[] tmp) {
+        for (int i = 0; i < 6; i++) bt6(src, o + i * sRow, sCol, tmp, i * 6 * L, L);          // tmp[i][v] = (d B)[i][v]
+        for (int v = 0; v < 6; v++) bt6(tmp, v * L, 6 * L, dst, d + v * dCol, dRow);         // V[u][v] = (B^T tmp)[u][v]
+    }
+
+    /** The adjoint of inputTile: dd = B dV B^T added into the tile at dst[d]. */
+    private static void inputTileBackward(float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol, float[] tmp) {
+        for (int u = 0; u < 6; u++) b6(src, o + u * sRow, sCol, tmp, u * 6 * L, L, false);     // tmp[u][j] = (dV B^T)[u][j]
+        for (int j = 0; j < 6; j++) b6(tmp, j * L, 6 * L, dst, d + j * dCol, dRow, true);    // dd[i][j] += (B tmp)[i][j]
+    }
+
+    /** The geometry of one call, and the transformed filters, owned by the calling thread. */
+    private static final class Plan {
+        Transforms tf;
+        int a, xi2, m, r, batch, channels, filters, height, width, pad, outH, outW;
+        int cp, ocp, tilesH, tilesW, hx, wx;
+        int tiles;                     // T of one image
+        float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
+        float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
+        float[] utWeights = new float[0];  // the weights ut was made from
+        boolean utValid;
+        float[] wt = new float[0];     // (C*r*r, OCp) or (OC*r*r, Cp): the filters with one channel kind in lanes
+        float[][] du = new float[0][]; // per task (a*a, Cp, OCp)
+        final int[] ocMap = new int[L], cMap = new int[L];
+        float[][] biasSums = new float[0][];
+
+        void geometry(ConvShape g) {
+            if (tf != transforms(g.kernel()) || channels != g.channels() || filters != g.filters()) utValid = false;
+            tf = transforms(g.kernel());
+            Winograd w = tf.w;
+            a = w.alpha;
+            xi2 = a * a;
+            m = w.m;
+            r = w.r;
+            batch = g.batch();
+            channels = g.channels();
+            filters = g.filters();
+            height = g.height();
+            width = g.width();
+            pad = g.pad();
+            outH = g.outH();
+            outW = g.outW();
+            cp = (channels + NR - 1) / NR * NR;
+            ocp = (filters + NR - 1) / NR * NR;
+            tilesH = (outH + m - 1) / m;
+            tilesW = (outW + m - 1) / m;
+            tiles = tilesH * tilesW;
+            hx = tilesH * m + r - 1;
+            wx = tilesW * m + r - 1;
+            if (ut.length < xi2 * cp * ocp) {
+                ut = new float[xi2 * cp * ocp];
+                uc = new float[xi2 * cp * ocp];
+            }
+            int rr = r * r;
+            if (wt.length < rr * Math.max(channels * ocp, filters * cp)) wt = new float[rr * Math.max(channels * ocp, filters * cp)];
+            for (int lane = 0; lane < L; lane++) {
+                ocMap[lane] = lane * channels * rr;      // lane = filter of weight (OC, C*r*r)
+                cMap[lane] = lane * rr;                  // lane = channel of weight (OC, C*r*r)
+            }
+        }
+
+        void sums(int tasks) {
+            if (du.length < tasks) {
+                du = Arrays.copyOf(du, tasks);
+                biasSums = Arrays.copyOf(biasSums, tasks);
+            }
+            for (int t = 0; t < tasks; t++) {
+                if (du[t] == null || du[t].length < xi2 * cp * ocp) du[t] = new float[xi2 * cp * ocp];
+                if (biasSums[t] == null || biasSums[t].length < ocp) biasSums[t] = new float[ocp];
+                Arrays.fill(du[t], 0, xi2 * cp * ocp, 0f);
+                Arrays.fill(biasSums[t], 0, ocp, 0f);
+            }
+        }
+    }
+
+    /** Per-thread buffers for one image, grown to a high-water mark. */
+    private static final class Scratch {
+        float[] xin = new float[0], v = new float[0], mx = new float[0], yt = new float[0], dxin = new float[0];
+        final float[] tmp = new float[36 * 64];
+        final float[] lanes = new float[L];
+
+        void size(Plan p) {
+            int in = p.hx * p.wx * p.cp, vs = p.xi2 * p.tiles * p.cp, ms = p.xi2 * p.tiles * p.ocp;
+            int ys = p.tilesH * p.m * p.tilesW * p.m * p.ocp;
+            if (xin.length < in) { xin = new float[in]; dxin = new float[in]; }
+            if (v.length < vs) v = new float[vs];
+            if (mx.length < ms) mx = new float[ms];
+            if (yt.length < ys) yt = new float[ys];
+        }
+    }
+
+    private static final ThreadLocal<Plan> PLAN = ThreadLocal.withInitial(Plan::new);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static int split(int count, int parts, int t) {
+        return (int) ((long) count * t / parts);
+    }
+
+    /**
+     * C (rows, n) = A (rows, k) B (k, n) + beta C (beta 0 or 1), n a multiple of NR, with
+     * A(i, p) = a[aOff + i*aRow + p*aCol] read in place (the tiles need no packing: a panel of
+     * MR tiles is MR*Cp floats, already in L1) by the GEMM's register-tile micro-kernel.
+     */
+    private static void product(int rows, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, float beta) {
+        int full = rows / MR * MR;
+        for (int i = 0; i < full; i += MR) {
+            for (int j = 0; j < n; j += NR) {
+                VectorGemm.kernel(k, a, aOff + i * aRow, aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, beta);
+            }
+        }
+        for (int i = full; i < rows; i++) {
+            for (int j = 0; j < n; j += NR) rowKernel(k, a, aOff + i * aRow, aCol, b, bOff + j, ldb, c, cOff + i * ldc + j, beta);
+        }
+    }
+
+    /**
+     * One row of C: C[0, 0:NR] = sum_p A(p) B[p][0:NR] + beta C, A(p) = a[aOff + p*aCol]: the rows
+     * of a product left over after whole MR-row panels (W2's 49 tiles = 6 panels + 1 row; padding the
+     * last panel would spend an eighth of the FMAs on nothing).
+     */
+    private static void rowKernel(int k, float[] a, int aOff, int aCol, float[] b, int bOff, int ldb,
+                                  float[] c, int cOff, float beta) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++, bOff += ldb) {
+            FloatVector av = FloatVector.broadcast(S, a[aOff + p * aCol]);
+            c0 = av.fma(FloatVector.fromArray(S, b, bOff), c0);
+            c1 = av.fma(FloatVector.fromArray(S, b, bOff + L), c1);
+        }
+        if (beta != 0f) {
+            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
+            c1 = c1.add(FloatVector.fromArray(S, c, cOff + L));
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + L);
+    }
+
+
+    // ------------------------------------------------------------ filters, and layouts, vectorised
+
+    /**
+     * dst[dOff + lane] = src[base + map[lane]] for lane < count, 0 beyond: one gather when all L lanes
+     * are real (a masked gather still checks every lane's index), a scalar loop for the ragged group.
+     */
+    private static void gather(float[] src, int base, int[] map, int count, float[] dst, int dOff) {
+        if (count >= L) {
+            FloatVector.fromArray(S, src, base, map, 0).intoArray(dst, dOff);
+            return;
+        }
+        for (int lane = 0; lane < L; lane++) dst[dOff + lane] = lane < count ? src[base + map[lane]] : 0f;
+    }
+
+    /** dst[base + map[lane]] = src[sOff + lane] (+ add[lane]) for lane < count: the inverse of {@link #gather}. */
+    private static void scatter(float[] src, int sOff, float[] add, int addOff, int count, float[] dst, int base, int[] map) {
+        if (count >= L) {
+            FloatVector v = FloatVector.fromArray(S, src, sOff);
+            if (add != null) v = v.add(FloatVector.fromArray(S, add, addOff));
+            v.intoArray(dst, base, map, 0);
+            return;
+        }
+        for (int lane = 0; lane < count; lane++) dst[base + map[lane]] = src[sOff + lane] + (add == null ? 0f : add[addOff + lane]);
+    }
+
+
+    /**
+     * U = G g G^T for every (filter, channel) pair, with filters in the lanes (into ut (a*a, Cp, OCp)) or,
+     * when channelLanes, channels in the lanes (into uc (a*a, OCp, Cp)). The filters are first gathered
+     * into wt with that kind of channel last.
+     */
+    private static void filterTransform(Plan p, float[] weight, boolean channelLanes, float[] u) {
+        int rr = p.r * p.r, outer = channelLanes ? p.filters : p.channels, lanes = channelLanes ? p.cp : p.ocp;
+        int valid = channelLanes ? p.channels : p.filters;
+        int[] map = channelLanes ? p.cMap : p.ocMap;
+        for (int o = 0; o < outer; o++) {                // wt[o][q][lane] = weight[lane or o][o or lane][q]
+            for (int l0 = 0; l0 < lanes; l0 += L) {
+                int base = channelLanes ? (o * p.channels + l0) * rr : (l0 * p.channels + o) * rr;
+                for (int q = 0; q < rr; q++) gather(weight, base + q, map, valid - l0, p.wt, (o * rr + q) * lanes + l0);
+            }
+        }
+        int plane = p.cp * p.ocp;
+        Arrays.fill(u, 0, p.xi2 * plane, 0f);           // the padding channels' rows stay zero
+        for (int o = 0; o < outer; o++) {
+            for (int l0 = 0; l0 < lanes; l0 += L) {
+                sandwich(p.tf.g, p.wt, o * rr * lanes + l0, p.r * lanes, lanes, u, o * lanes + l0, p.a * plane, plane, false,
+                        SCRATCH.get().tmp);
+            }
+        }
+    }
+
+    /** dWeight[oc][c] += G^T dU[.][c][oc] G, filters in the lanes, du (a*a, Cp, OCp). */
+    private static void filterTransformBackward(Plan p, float[] du, float[] dWeight) {
+        int rr = p.r * p.r, plane = p.cp * p.ocp;
+        float[] tmp = SCRATCH.get().tmp;
+        for (int c = 0; c < p.channels; c++) {
+            for (int oc0 = 0; oc0 < p.filters; oc0 += L) {   // wt[c][k][j][oc] = (G^T dU G)[k][j]
+                sandwich(p.tf.gt, du, c * p.ocp + oc0, p.a * plane, plane, p.wt, c * rr * p.ocp + oc0, p.r * p.ocp, p.ocp,
+                        false, tmp);
+                int base = (oc0 * p.channels + c) * rr;
+                float[] old = SCRATCH.get().lanes;
+                for (int q = 0; q < rr; q++) {           // dWeight[oc][c][q] += wt[c][q][oc]
+                    gather(dWeight, base + q, p.ocMap, p.filters - oc0, old, 0);
+                    scatter(p.wt, (c * rr + q) * p.ocp + oc0, old, 0, p.filters - oc0, dWeight, base + q, p.ocMap);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        Plan p = PLAN.get();
+        p.geometry(g);
+        int n = p.filters * p.channels * p.r * p.r;
+        if (!p.utValid || p.utWeights.length < n || !Arrays.equals(weight, 0, n, p.utWeights, 0, n)) {
+            filterTransform(p, weight, false, p.ut);     // inference reuses U while the weights stay the same
+            if (p.utWeights.length < n) p.utWeights = new float[n];
+            System.arraycopy(weight, 0, p.utWeights, 0, n);
+            p.utValid = true;
+        }
+        int batch = g.batch(), threads = Parallel.threads(), tasks = Math.min(threads, batch);
+        if (tasks > 1) {
+            Parallel.forEach(tasks, t -> {
+                Scratch s = SCRATCH.get();
+                s.size(p);
+                for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
+                    inputTiles(p, s, x, b);
+                    points(p, s, 0, p.xi2);
+                    outputTiles(p, s, b, bias, out);
+                }
+            });
+            return;
+        }
+        // fewer images than threads (batch-1 inference): the threads share each image's GEMMs by point
+        Scratch s = SCRATCH.get();
+        s.size(p);
+        for (int b = 0; b < batch; b++) {
+            inputTiles(p, s, x, b);
+            if (threads > 1) {
+                Parallel.forEach(threads, t -> points(p, s, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
+            } else {
+                points(p, s, 0, p.xi2);
+            }
+            outputTiles(p, s, b, bias, out);
+        }
+    }
+
+    /** M[.][xi] (T, OCp) = V[.][xi] (T, Cp) U[xi] (Cp, OCp) for the points [xi0, xi1). */
+    private static void points(Plan p, Scratch s, int xi0, int xi1) {
+        int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and M
+        for (int xi = xi0; xi < xi1; xi++) {
+            product(p.tiles, p.ocp, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp, p.ocp, s.mx, xi * p.ocp, to, 0f);
+        }
+    }
+
+    /** Y_t = A^T M_t A for every tile, then out[b] (OC, OH, OW) = Y + bias. */
+    private static void outputTiles(Plan p, Scratch s, int b, float[] bias, float[] out) {
+        int to = p.xi2 * p.ocp;
+        int ow = p.tilesW * p.m;                         // yt (tilesH*m, tilesW*m, OCp)
+        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
+            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+                for (int c = 0; c < p.ocp; c += L) {     // Y_t = A^T M_t A
+                    int src = t * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
+                    if (p.m == 2) {                      // Y = A^T M A: rows into tmp, then columns
+                        for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, s.tmp, u * 2 * L, L);
+                        for (int j = 0; j < 2; j++) at2(s.tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
+                    } else {
+                        sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, s.tmp);
+                    }
+                }
+            }
+        }
+        // out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc]: one scatter per L filters and pixel
+        int plane = p.outH * p.outW;
+        // (scalar: a vector scatter per pixel measured 3x slower than this loop)
+        for (int oc = 0; oc < p.filters; oc++) {
+            float add = bias == null ? 0f : bias[oc];
+            int o = (b * p.filters + oc) * plane;
+            for (int oh = 0; oh < p.outH; oh++) {
+                int src = oh * ow * p.ocp + oc;
+                for (int w = 0; w < p.outW; w++) out[o++] = s.yt[src + w * p.ocp] + add;
+            }
+        }
+    }
+
+    /** xin = image b padded and channels last; V[xi][t] = B^T d_t B for every tile t. */
+    private static void inputTiles(Plan p, Scratch s, float[] x, int b) {
+        float[] xin = s.xin;
+        Arrays.fill(xin, 0, p.hx * p.wx * p.cp, 0f);
+        int plane = p.height * p.width;                  // (scalar: faster than a gather per pixel)
+        for (int c = 0; c < p.channels; c++) {
+            int src = (b * p.channels + c) * plane;
+            for (int h = 0; h < p.height; h++) {
+                int dst = ((h + p.pad) * p.wx + p.pad) * p.cp + c;
+                for (int w = 0; w < p.width; w++) xin[dst + w * p.cp] = x[src++];
+            }
+        }
+        int tc = p.xi2 * p.cp;
+        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
+            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+                for (int c = 0; c < p.cp; c += L) {
+                    inputTile(xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
+                            s.v, t * tc + c, p.a * p.cp, p.cp, s.tmp);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    static void backward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        Plan p = PLAN.get();
+        p.geometry(g);
+        int n = p.xi2 * p.cp * p.ocp;
+        if (dx != null) filterTransform(p, weight, true, p.uc);
+        int batch = g.batch(), tasks = Math.min(Parallel.threads(), batch);
+        p.sums(tasks);
+        if (tasks <= 1) {
+            for (int b = 0; b < batch; b++) backwardImage(p, x, dOut, b, p.du[0], p.biasSums[0], dx);
+        } else {
+            Parallel.forEach(tasks, t -> {
+                for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
+                    backwardImage(p, x, dOut, b, p.du[t], p.biasSums[t], dx);
+                }
+            });
+        }
+        float[] du = p.du[0];                            // the task sums, in task order
+        for (int t = 1; t < tasks; t++) {
+            float[] more = p.du[t];
+            for (int i = 0; i < n; i++) du[i] += more[i];
+        }
+        filterTransformBackward(p, du, dWeight);
+        if (dBias != null) {
+            for (int f = 0; f < p.filters; f++) {
+                float sum = p.biasSums[0][f];
+                for (int t = 1; t < tasks; t++) sum += p.biasSums[t][f];
+                dBias[f] += sum;
+            }
+        }
+    }
+
+    private static void backwardImage(Plan p, float[] x, float[] dOut, int b, float[] du, float[] biasSum, float[] dx) {
+        Scratch s = SCRATCH.get();
+        s.size(p);
+        int ow = p.tilesW * p.m, plane = p.outH * p.outW;
+        // yt (tilesH*m, tilesW*m, OCp) = dOut[b] channels last, zero past the edges; bias sums
+        float[] dy = s.yt;
+        Arrays.fill(dy, 0, p.tilesH * p.m * ow * p.ocp, 0f);
+        for (int oc = 0; oc < p.filters; oc++) {
+            int src = (b * p.filters + oc) * plane;
+            float sum = 0f;
+            for (int oh = 0; oh < p.outH; oh++) {
+                int dst = oh * ow * p.ocp + oc;
+                for (int w = 0; w < p.outW; w++) {
+                    float v = dOut[src++];
+                    sum += v;
+                    dy[dst + w * p.ocp] = v;
+                }
+            }
+            biasSum[oc] += sum;
+        }
+        int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and dM
+        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {   // dM_t = A dY_t A^T
+            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+                for (int c = 0; c < p.ocp; c += L) {
+                    int src = (ty * p.m * ow + tx * p.m) * p.ocp + c, dst = t * to + c;
+                    if (p.m == 2) {                      // dM = A dY A^T: rows into tmp, then columns
+                        for (int y = 0; y < 2; y++) a2(dy, src + y * ow * p.ocp, p.ocp, s.tmp, y * 6 * L, L);
+                        for (int v = 0; v < 6; v++) a2(s.tmp, v * L, 6 * L, s.mx, dst + v * p.ocp, 6 * p.ocp);
+                    } else {
+                        sandwich(p.tf.a, dy, src, ow * p.ocp, p.ocp, s.mx, dst, p.a * p.ocp, p.ocp, false, s.tmp);
+                    }
+                }
+            }
+        }
+        inputTiles(p, s, x, b);
+        for (int xi = 0; xi < p.xi2; xi++) {             // dU[xi] (Cp, OCp) += V[xi]^T dM[xi]
+            product(p.cp, p.ocp, p.tiles, s.v, xi * p.cp, 1, tc, s.mx, xi * p.ocp, to, du, xi * p.cp * p.ocp, p.ocp, 1f);
+        }
+        if (dx == null) return;
+        for (int xi = 0; xi < p.xi2; xi++) {             // dV[xi] (T, Cp) = dM[xi] (T, OCp) U[xi]^T (OCp, Cp), into v
+            product(p.tiles, p.cp, p.ocp, s.mx, xi * p.ocp, to, 1, p.uc, xi * p.ocp * p.cp, p.cp, s.v, xi * p.cp, tc, 0f);
+        }
+        float[] dxin = s.dxin;
+        Arrays.fill(dxin, 0, p.hx * p.wx * p.cp, 0f);
+        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {   // dd_t = B dV_t B^T, added into the overlapping tiles
+            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+                for (int c = 0; c < p.cp; c += L) {
+                    inputTileBackward(s.v, t * tc + c, p.a * p.cp, p.cp,
+                            dxin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp, s.tmp);
+                }
+            }
+        }
+        int inPlane = p.height * p.width;                // dx[b][c][h][w] = dxin[h + pad][w + pad][c], scattered
+        for (int c = 0; c < p.channels; c++) {
+            int dst = (b * p.channels + c) * inPlane;
+            for (int h = 0; h < p.height; h++) {
+                int src = ((h + p.pad) * p.wx + p.pad) * p.cp + c;
+                for (int w = 0; w < p.width; w++) dx[dst++] = dxin[src + w * p.cp];
+            }
+        }
+    }
+}

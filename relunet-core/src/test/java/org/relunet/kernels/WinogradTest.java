@@ -1,0 +1,153 @@
+package org.relunet.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd convolution: the solved transforms against the definition and against the published
+ * F(4x4, 3x3) matrix; the scalar algorithm and the vector kernels against direct convolution
+ * (forward, weight, bias and input gradients) on awkward shapes, with 1, 2 and 3 threads; the same
+ * bits twice. Tolerances: Winograd rounds differently from a direct sum (the transforms add terms
+ * of up to 5x the inputs), so each element may differ by 2e-5 of the largest |value| of its array.
+ */
+class WinogradTest {
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (2 * rnd.nextDouble() - 1);
+        return x;
+    }
+
+    private static void assertNear(float[] expected, float[] actual, String what) {
+        double scale = 0;
+        for (float v : expected) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < expected.length; i++) {
+            if (!(Math.abs(expected[i] - actual[i]) <= 2e-5 * scale + 1e-30)) {
+                fail(what + ": element " + i + " expected " + expected[i] + " but was " + actual[i] + " (scale " + scale + ")");
+            }
+        }
+    }
+
+    @Test
+    void transformsComputeOneDimensionalCorrelation() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int kernel : new int[] {3, 5}) {
+            Winograd w = Winograd.forKernel(kernel);
+            assertNotNull(w);
+            assertEquals(6, w.alpha);
+            float[] g = random(rnd, w.r), d = random(rnd, w.alpha);
+            float[] gg = new float[w.alpha], bd = new float[w.alpha];
+            for (int xi = 0; xi < w.alpha; xi++) {
+                for (int k = 0; k < w.r; k++) gg[xi] += w.g[xi * w.r + k] * g[k];
+                for (int j = 0; j < w.alpha; j++) bd[xi] += w.bt[xi * w.alpha + j] * d[j];
+            }
+            for (int i = 0; i < w.m; i++) {
+                float y = 0, direct = 0;
+                for (int xi = 0; xi < w.alpha; xi++) y += w.at[i * w.alpha + xi] * gg[xi] * bd[xi];
+                for (int k = 0; k < w.r; k++) direct += g[k] * d[i + k];
+                assertEquals(direct, y, 1e-5, "F(" + w.m + "," + w.r + ") output " + i);
+            }
+        }
+        assertEquals(null, Winograd.forKernel(7));
+    }
+
+    @Test
+    void inputTransformIsLavinsPublishedMatrix() {
+        float[] lavin = {                                  // Lavin and Gray 2016, F(4x4, 3x3) B^T
+            4, 0, -5, 0, 1, 0,
+            0, -4, -4, 1, 1, 0,
+            0, 4, -4, -1, 1, 0,
+            0, -2, -1, 2, 1, 0,
+            0, 2, -1, -2, 1, 0,
+            0, 4, 0, -5, 0, 1};
+        assertArrayEquals(lavin, Winograd.forKernel(3).bt);
+        assertArrayEquals(lavin, Winograd.forKernel(5).bt, "the same points give F(2x2, 5x5) the same B^T");
+    }
+
+    @Test
+    void appliesOnlyWhereItPays() {
+        assertTrue(Winograd.applies(new ConvShape(64, 32, 14, 14, 64, 5, 1, 2)), "W2's second convolution");
+        assertFalse(Winograd.applies(new ConvShape(64, 1, 28, 28, 32, 5, 1, 2)), "one input channel");
+        assertFalse(Winograd.applies(new ConvShape(2, 32, 14, 14, 64, 5, 2, 2)), "stride 2");
+        assertFalse(Winograd.applies(new ConvShape(2, 32, 14, 14, 64, 7, 1, 3)), "7x7");
+        assertFalse(Winograd.applies(new ConvShape(2, 32, 14, 14, 8, 3, 1, 1)), "8 filters");
+    }
+
+    /** (B, C, H, W, OC, K, pad): ragged channel groups, partial edge tiles, pads 0..4, 1x1 outputs excluded. */
+    private static final int[][] SHAPES = {
+        {2, 32, 14, 14, 64, 5, 2}, {1, 8, 9, 7, 16, 5, 2}, {3, 9, 13, 11, 17, 3, 1}, {1, 8, 10, 10, 16, 3, 0},
+        {2, 8, 6, 6, 16, 5, 4}, {5, 20, 7, 9, 33, 5, 1}, {1, 40, 5, 5, 70, 3, 2}, {4, 16, 3, 4, 16, 3, 1},
+    };
+
+    private static ConvShape shape(int[] s) {
+        return new ConvShape(s[0], s[1], s[2], s[3], s[4], s[5], 1, s[6]);
+    }
+
+    @Test
+    void scalarAlgorithmEqualsDirectConvolution() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int[] s : SHAPES) {
+            ConvShape g = shape(s);
+            float[] x = random(rnd, g.batch() * g.channels() * g.inputPlane()), w = random(rnd, g.filters() * g.patch());
+            float[] bias = random(rnd, g.filters());
+            int n = g.batch() * g.filters() * g.outputPlane();
+            float[] direct = new float[n], wino = new float[n];
+            new ScalarKernels().convForward(g, x, w, bias, direct);
+            Winograd.forward(g, x, w, bias, wino);
+            assertNear(direct, wino, g + " forward");
+        }
+    }
+
+    @Test
+    void vectorKernelsEqualDirectConvolution() {
+        Kernels vector = VectorOrSkip.kernels();
+        Kernels scalar = new ScalarKernels();
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int[] s : SHAPES) {
+                ConvShape g = shape(s);
+                assertTrue(Winograd.applies(g), g + " should take the Winograd path");
+                float[] x = random(rnd, g.batch() * g.channels() * g.inputPlane()), w = random(rnd, g.filters() * g.patch());
+                float[] bias = random(rnd, g.filters());
+                int n = g.batch() * g.filters() * g.outputPlane();
+                String what = g + " threads " + threads;
+                float[] expected = new float[n], actual = new float[n];
+                scalar.convForward(g, x, w, bias, expected);
+                vector.convForward(g, x, w, bias, actual);
+                assertNear(expected, actual, what + " forward");
+                float[] again = new float[n];
+                vector.convForward(g, x, w, bias, again);
+                assertArrayEquals(actual, again, what + ": same bits twice");
+
+                float[] dOut = random(rnd, n);
+                float[] dw1 = random(rnd, w.length), dw2 = dw1.clone(), db1 = random(rnd, bias.length), db2 = db1.clone();
+                float[] dx1 = new float[x.length], dx2 = new float[x.length];
+                java.util.Arrays.fill(dx2, Float.NaN);           // dx is overwritten, never read
+                scalar.convBackward(g, x, dOut, w, dw1, db1, dx1);
+                vector.convBackward(g, x, dOut, w, dw2, db2, dx2);
+                assertNear(dw1, dw2, what + " weight gradient (added)");
+                assertNear(db1, db2, what + " bias gradient (added)");
+                assertNear(dx1, dx2, what + " input gradient");
+                float[] dw3 = new float[w.length], dw4 = new float[w.length];
+                vector.convBackward(g, x, dOut, w, dw3, null, null);
+                vector.convBackward(g, x, dOut, w, dw4, null, null);
+                assertArrayEquals(dw3, dw4, what + ": same weight-gradient bits twice, no dx, no bias");
+            }
+        }
+    }
+}
