@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -36,16 +37,25 @@ final class VectorSparse {
 
     private VectorSparse() {}
 
+    /** Rows of B per K block: a block of B one chunk wide (KB x CHUNK floats, 32 KB) stays in L1. */
+    static final int KB = 32;
+
     /** Per-thread nonzero lists and the transposed rows of A, grown to the largest size asked for and then reused. */
     private static final class Workspace {
         int[] index = new int[0];
         float[] value = new float[0];
+        int[] start = new int[1], cursor = new int[1];
         float[] rowsOfA = new float[0];
+        final float[][] tiles = {new float[L * L], new float[L * L]};
 
-        void ensure(int size) {
+        void ensure(int size, int rows) {
             if (index.length < size) {
                 index = new int[size];
                 value = new float[size];
+            }
+            if (start.length < rows + 1) {
+                start = new int[rows + 1];
+                cursor = new int[rows + 1];
             }
         }
 
@@ -73,8 +83,9 @@ final class VectorSparse {
     private static void rows(boolean transA, int i0, int i1, int n, int k, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         Workspace ws = WORKSPACE.get();
-        ws.ensure(k + L);                                     // compress stores whole vectors
-        int[] index = ws.index;
+        int rows = i1 - i0;
+        ws.ensure(rows * k + L, rows);                        // compress stores whole vectors
+        int[] index = ws.index, start = ws.start, cursor = ws.cursor;
         float[] value = ws.value;
         float[] rowsOfA = a;                                  // op(A) rows [i0, i1), row i at rowsOfA[aRow + (i - i0) * stride]
         int aRow = aOff + i0 * lda, stride = lda;
@@ -87,21 +98,36 @@ final class VectorSparse {
             aRow = 0;
             stride = k;
         }
-        for (int i = i0; i < i1; i++) {
-            int count = nonzeros(rowsOfA, aRow + (i - i0) * stride, k, index, value);
-            int ci = cOff + i * ldc, j = 0;
-            for (; j + CHUNK <= n; j += CHUNK) chunk(count, index, value, b, bOff + j, ldb, beta, c, ci + j);
-            for (; j + L <= n; j += L) {
-                column(count, index, value, b, bOff + j, ldb, beta, c, ci + j, S.maskAll(true));
+        start[0] = 0;                                         // row r's list: [start[r], start[r + 1])
+        for (int r = 0; r < rows; r++) start[r + 1] = start[r] + nonzeros(rowsOfA, aRow + r * stride, k, index, value, start[r]);
+        // Column chunks of C, then K blocks, then rows: the B block of a chunk stays in L1 while every
+        // row walks its nonzeros in that block; C is loaded and stored once per block (beta after the first).
+        for (int j = 0; j < n; ) {
+            int width = j + CHUNK <= n ? CHUNK : L;
+            System.arraycopy(start, 0, cursor, 0, rows);
+            for (int p0 = 0; p0 < k; p0 += KB) {
+                int pEnd = Math.min(k, p0 + KB);
+                float blockBeta = p0 == 0 ? beta : 1f;
+                for (int r = 0; r < rows; r++) {
+                    int q0 = cursor[r], q1 = q0;
+                    while (q1 < start[r + 1] && index[q1] < pEnd) q1++;
+                    cursor[r] = q1;
+                    int ci = cOff + (i0 + r) * ldc + j;
+                    if (width == CHUNK) {
+                        chunk(q0, q1, index, value, b, bOff + j, ldb, blockBeta, c, ci);
+                    } else {
+                        column(q0, q1, index, value, b, bOff + j, ldb, blockBeta, c, ci, S.indexInRange(j, n));
+                    }
+                }
             }
-            if (j < n) column(count, index, value, b, bOff + j, ldb, beta, c, ci + j, S.indexInRange(j, n));
+            j += width;
         }
     }
 
-    /** Lists the nonzeros of a[off .. off+k): index[q] = p, value[q] = a[off + p]; returns their count. */
-    private static int nonzeros(float[] a, int off, int k, int[] index, float[] value) {
+    /** Lists the nonzeros of a[off .. off+k) from list position at: index[at + q] = p, value[at + q] = a[off + p]; returns their count. */
+    private static int nonzeros(float[] a, int off, int k, int[] index, float[] value, int at) {
         IntVector lanes = IntVector.zero(IS).addIndex(1);    // 0, 1, ..., L-1
-        int count = 0, p = 0;
+        int count = at, p = 0;
         for (int bound = S.loopBound(k); p < bound; p += L) {
             FloatVector v = FloatVector.fromArray(S, a, off + p);
             VectorMask<Float> nonzero = v.compare(VectorOperators.NE, 0f);
@@ -111,7 +137,7 @@ final class VectorSparse {
             count += nonzero.trueCount();
         }
         for (; p < k; p++) count = append(a[off + p], p, index, value, count);
-        return count;
+        return count - at;
     }
 
     /** Writes (p, v) at count and advances count only when v != 0: no branch to mispredict. */
@@ -121,14 +147,14 @@ final class VectorSparse {
         return count + (v != 0f ? 1 : 0);
     }
 
-    /** C[0 : 16 vectors] (at c[ci]) = beta * C + sum over the list of value * B[index][0 : 16 vectors]. */
-    private static void chunk(int count, int[] index, float[] value, float[] b, int bOff, int ldb,
+    /** C[0 : 16 vectors] (at c[ci]) = beta * C + sum over list entries [q0, q1) of value * B[index][0 : 16 vectors]. */
+    private static void chunk(int q0, int q1, int[] index, float[] value, float[] b, int bOff, int ldb,
                               float beta, float[] c, int ci) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
         FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
         FloatVector c8 = FloatVector.zero(S), c9 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S), c15 = FloatVector.zero(S);
-        for (int q = 0; q < count; q++) {
+        for (int q = q0; q < q1; q++) {
             FloatVector v = FloatVector.broadcast(S, value[q]);
             int r = bOff + index[q] * ldb;
             c0 = v.fma(FloatVector.fromArray(S, b, r), c0);
@@ -177,11 +203,11 @@ final class VectorSparse {
         }
     }
 
-    /** One vector of C (the lanes in {@code lanes}) = beta * C + sum over the list of value * B[index][lanes]. */
-    private static void column(int count, int[] index, float[] value, float[] b, int bOff, int ldb,
+    /** One vector of C (the lanes in {@code lanes}) = beta * C + sum over list entries [q0, q1) of value * B[index][lanes]. */
+    private static void column(int q0, int q1, int[] index, float[] value, float[] b, int bOff, int ldb,
                                float beta, float[] c, int ci, VectorMask<Float> lanes) {
         FloatVector acc = FloatVector.zero(S);
-        for (int q = 0; q < count; q++) {
+        for (int q = q0; q < q1; q++) {
             acc = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, b, bOff + index[q] * ldb, lanes), acc);
         }
         if (beta != 0f) acc = FloatVector.fromArray(S, c, ci, lanes).fma(FloatVector.broadcast(S, beta), acc);
@@ -223,6 +249,66 @@ final class VectorSparse {
      * scalar: a copy, so it equals the reference bit for bit.
      */
     private static void transposeBlock(float[] a, int off, int lda, int rows, int cols, float[] out, int outOff, int ldo) {
+        int fullRows = rows / L * L, fullCols = cols / L * L;
+        if (fullRows > 0 && fullCols > 0) {
+            float[][] buf = WORKSPACE.get().tiles;
+            for (int rt = 0; rt < fullRows; rt += L) {
+                for (int jt = 0; jt < fullCols; jt += L) transposeTile(a, off + rt * lda + jt, lda, out, outOff + jt * ldo + rt, ldo, buf);
+            }
+        }
+        // the ragged edges: the columns right of the tiles (all rows), then the rows below them
+        if (fullCols < cols) transposeScalar(a, off + fullCols, lda, rows, cols - fullCols, out, outOff + fullCols * ldo, ldo);
+        if (fullRows < rows && fullCols > 0) {
+            transposeScalar(a, off + fullRows * lda, lda, rows - fullRows, fullCols, out, outOff + fullRows, ldo);
+        }
+    }
+
+    /**
+     * One L x L tile, out[j][r] = a[r][j], in log2(L) butterfly stages staged through two small
+     * buffers: stage h (L/2, L/4, ..., 1) swaps the off-diagonal h x h blocks of each 2h x 2h block,
+     * a two-vector rearrange per row pair (row i gets lanes j & h == 0 of row i and of row i + h
+     * shifted up; row i + h the rest). A copy: the bits equal the reference's.
+     */
+    private static void transposeTile(float[] a, int off, int lda, float[] out, int outOff, int ldo, float[][] buf) {
+        float[] src = a;
+        int srcOff = off, srcStride = lda;
+        for (int stage = 0; stage < LO.length; stage++) {
+            int h = L >> (stage + 1);
+            boolean last = stage == LO.length - 1;
+            float[] dst = last ? out : buf[stage & 1];
+            int dstOff = last ? outOff : 0, dstStride = last ? ldo : L;
+            for (int i = 0; i < L; i++) {
+                if ((i & h) != 0) continue;
+                FloatVector x = FloatVector.fromArray(S, src, srcOff + i * srcStride);
+                FloatVector y = FloatVector.fromArray(S, src, srcOff + (i + h) * srcStride);
+                x.rearrange(LO[stage], y).intoArray(dst, dstOff + i * dstStride);
+                x.rearrange(HI[stage], y).intoArray(dst, dstOff + (i + h) * dstStride);
+            }
+            src = dst;
+            srcOff = 0;
+            srcStride = L;
+        }
+    }
+
+    /** The butterfly shuffles of {@link #transposeTile}, stage s swapping blocks of h = L >> (s + 1) lanes. */
+    private static final VectorShuffle<Float>[] LO = butterflies(true), HI = butterflies(false);
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] butterflies(boolean low) {
+        int stages = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[stages];
+        for (int stage = 0; stage < stages; stage++) {
+            int h = L >> (stage + 1);
+            int[] idx = new int[L];                            // negative: lane of the second vector, + L
+            for (int j = 0; j < L; j++) {
+                idx[j] = low ? ((j & h) == 0 ? j : j - h - L) : ((j & h) == 0 ? j + h : j - L);
+            }
+            out[stage] = VectorShuffle.fromArray(S, idx, 0);
+        }
+        return out;
+    }
+
+    private static void transposeScalar(float[] a, int off, int lda, int rows, int cols, float[] out, int outOff, int ldo) {
         for (int rt = 0; rt < rows; rt += TILE) {
             int rEnd = Math.min(rows, rt + TILE);
             for (int jt = 0; jt < cols; jt += TILE) {
