@@ -185,6 +185,14 @@ public interface Kernels {
     /** y = alpha * x + y over n elements. */
     void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
 
+    /**
+     * One SGD step on n parameters, in place, with PyTorch's update (dampening 0):
+     * g' = g + decay * w; then with momentum mu > 0: v = mu * v + g', w -= rate * (nesterov ? g' + mu * v : v);
+     * without (mu == 0, v unused and may be null): w -= rate * g'. Each product and sum rounded
+     * separately (no fused multiply-add), so every implementation gives the same bits.
+     */
+    void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v);
+
     /** Dot product of n elements, accumulated in float. */
     float dot(int n, float[] x, int xOff, float[] y, int yOff);
 

@@ -260,6 +260,18 @@ public final class ScalarKernels implements Kernels {
 
     // ---------------------------------------------------------------- element-wise activations
 
+    @Override public void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {
+        for (int j = 0; j < n; j++) {
+            float gj = g[j] + decay * w[j];
+            if (mu == 0f) {
+                w[j] -= rate * gj;
+                continue;
+            }
+            v[j] = mu * v[j] + gj;
+            w[j] -= rate * (nesterov ? gj + mu * v[j] : v[j]);
+        }
+    }
+
     @Override public void relu(float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) y[i] = Math.max(0f, x[i]);
     }

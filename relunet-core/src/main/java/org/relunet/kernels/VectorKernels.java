@@ -431,6 +431,33 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
+    @Override public void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {
+        // the reference's operations in its order, no fma: the same bits; parameters split across threads
+        elementwise(n, (i0, i1) -> {
+            int i = i0;
+            for (int bound = i0 + S.loopBound(i1 - i0); i < bound; i += L) {
+                FloatVector wv = FloatVector.fromArray(S, w, i);
+                FloatVector gv = FloatVector.fromArray(S, g, i).add(wv.mul(decay));
+                FloatVector step = gv;
+                if (mu != 0f) {
+                    FloatVector vv = FloatVector.fromArray(S, v, i).mul(mu).add(gv);
+                    vv.intoArray(v, i);
+                    step = nesterov ? gv.add(vv.mul(mu)) : vv;
+                }
+                wv.sub(step.mul(rate)).intoArray(w, i);
+            }
+            for (; i < i1; i++) {
+                float gj = g[i] + decay * w[i];
+                if (mu == 0f) {
+                    w[i] -= rate * gj;
+                    continue;
+                }
+                v[i] = mu * v[i] + gj;
+                w[i] -= rate * (nesterov ? gj + mu * v[i] : v[i]);
+            }
+        });
+    }
+
     @Override public float dot(int n, float[] x, int xOff, float[] y, int yOff) {
         // two accumulators hide the FMA latency
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);

@@ -3,6 +3,8 @@ package org.relunet.optim;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.relunet.kernels.KernelProvider;
+import org.relunet.kernels.Kernels;
 import org.relunet.nn.Parameter;
 
 /**
@@ -21,6 +23,7 @@ public final class Sgd implements Optimizer {
     private final boolean nesterov;
     private final List<float[]> velocity = new ArrayList<>();
     private long steps;
+    private final Kernels kernels = KernelProvider.kernels();
 
     public Sgd(double lr, double momentum, boolean nesterov, double weightDecay) {
         Optimizer.requireRate(lr);
@@ -41,18 +44,8 @@ public final class Sgd implements Optimizer {
         float rate = (float) lr, mu = (float) momentum;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            float[] w = p.value(), g = p.grad();
             float wd = p.decay() ? (float) weightDecay : 0f;
-            if (momentum == 0) {
-                for (int j = 0; j < w.length; j++) w[j] -= rate * (g[j] + wd * w[j]);
-                continue;
-            }
-            float[] v = velocity.get(i);
-            for (int j = 0; j < w.length; j++) {
-                float gj = g[j] + wd * w[j];
-                v[j] = mu * v[j] + gj;
-                w[j] -= rate * (nesterov ? gj + mu * v[j] : v[j]);
-            }
+            kernels.sgdStep(p.size(), rate, mu, wd, nesterov, p.value(), p.grad(), momentum == 0 ? null : velocity.get(i));
         }
         steps++;
     }

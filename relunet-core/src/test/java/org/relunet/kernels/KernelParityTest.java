@@ -479,6 +479,26 @@ class KernelParityTest {
     }
 
     @Test
+    void sgdStepGivesTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int n : new int[] {1, 17, 1000, 70_001}) {
+                for (float[] hp : new float[][] {{0.05f, 0.9f, 0f, 0f}, {0.1f, 0.9f, 5e-4f, 1f}, {0.01f, 0f, 1e-3f, 0f}}) {
+                    float[] w = random(rnd, n, -1, 1), g = random(rnd, n, -1, 1), v = random(rnd, n, -1, 1);
+                    float[] ws = w.clone(), vs = v.clone(), wv = w.clone(), vv = v.clone();
+                    boolean nesterov = hp[3] != 0f;
+                    scalar.sgdStep(n, hp[0], hp[1], hp[2], nesterov, ws, g, hp[1] == 0f ? null : vs);
+                    vector.sgdStep(n, hp[0], hp[1], hp[2], nesterov, wv, g, hp[1] == 0f ? null : vv);
+                    String what = "sgdStep n=" + n + " " + java.util.Arrays.toString(hp) + " threads " + threads;
+                    assertBits(ws, wv, what + " weights");
+                    assertBits(vs, vv, what + " velocity");
+                }
+            }
+        }
+    }
+
+    @Test
     void nameSaysTheWidth() {
         assertTrue(vector.name().matches("vector\\(\\d+-bit\\)"), vector.name());
     }
