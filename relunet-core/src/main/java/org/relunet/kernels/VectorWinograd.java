@@ -13,7 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * image (ceil(OH/m) * ceil(OW/m)), Cp and OCp the channel counts rounded up to whole vectors
  * (the padding channels are zero and drop out of every sum).
  *
- * <p>Per image, with every buffer small enough for L2 (W2's second convolution: T = 49):
+ * <p>Per image, in blocks of at most 64 tiles so the buffers stay in L2 (W2's second convolution: one
+ * block of T = 49):
  * <pre>
  *   xin (Hx, Wx, Cp)       the image, zero padded, channels last     Hx = ceil(OH/m)*m + r - 1
  *   V   (T, a*a, Cp)       V[t][xi] = (B^T d_t B)[xi], one vector of channels at a time
@@ -35,6 +36,8 @@ final class VectorWinograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
+    /** Most tiles per block: V and M of a block (64 x 36 x (Cp + OCp) floats, 885 KB at 32 + 64 channels) fit L2. */
+    private static final int MAX_BLOCK = 64;
 
     /** {@code -Drelunet.winograd=false} sends every convolution down the implicit-GEMM path instead. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("relunet.winograd"));
@@ -225,6 +228,7 @@ final class VectorWinograd {
         int a, xi2, m, r, batch, channels, filters, height, width, pad, outH, outW;
         int cp, ocp, tilesH, tilesW, hx, wx;
         int tiles;                     // T of one image
+        int block;                     // tiles per block: V and M hold one block, so large images stay in cache
         float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
         float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
         float[] utWeights = new float[0];  // the weights ut was made from
@@ -255,6 +259,8 @@ final class VectorWinograd {
             tilesH = (outH + m - 1) / m;
             tilesW = (outW + m - 1) / m;
             tiles = tilesH * tilesW;
+            int blocks = (tiles + MAX_BLOCK - 1) / MAX_BLOCK;
+            block = (tiles + blocks - 1) / blocks;       // equal blocks, none a sliver
             hx = tilesH * m + r - 1;
             wx = tilesW * m + r - 1;
             if (ut.length < xi2 * cp * ocp) {
@@ -290,7 +296,7 @@ final class VectorWinograd {
         final float[] lanes = new float[L];
 
         void size(Plan p) {
-            int in = p.hx * p.wx * p.cp, vs = p.xi2 * p.tiles * p.cp, ms = p.xi2 * p.tiles * p.ocp;
+            int in = p.hx * p.wx * p.cp, vs = p.xi2 * p.block * p.cp, ms = p.xi2 * p.block * p.ocp;
             int ys = p.tilesH * p.m * p.tilesW * p.m * p.ocp;
             if (xin.length < in) { xin = new float[in]; dxin = new float[in]; }
             if (v.length < vs) v = new float[vs];
@@ -433,55 +439,65 @@ final class VectorWinograd {
                 Scratch s = SCRATCH.get();
                 s.size(p);
                 for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
-                    inputTiles(p, s, x, b);
-                    points(p, s, 0, p.xi2);
-                    outputTiles(p, s, b, bias, out);
+                    padImage(p, s, x, b);
+                    for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
+                        int t1 = Math.min(p.tiles, t0 + p.block);
+                        inputTiles(p, s, t0, t1);
+                        points(p, s, t1 - t0, 0, p.xi2);
+                        outputTiles(p, s, t0, t1);
+                    }
+                    writeOutput(p, s, b, bias, out);
                 }
             });
             return;
         }
-        // fewer images than threads (batch-1 inference): the threads share each image's GEMMs by point
+        // fewer images than threads (batch-1 inference): the threads share each block's GEMMs by point
         Scratch s = SCRATCH.get();
         s.size(p);
         for (int b = 0; b < batch; b++) {
-            inputTiles(p, s, x, b);
-            if (threads > 1) {
-                Parallel.forEach(threads, t -> points(p, s, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
-            } else {
-                points(p, s, 0, p.xi2);
+            padImage(p, s, x, b);
+            for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
+                int t1 = Math.min(p.tiles, t0 + p.block), rows = t1 - t0;
+                inputTiles(p, s, t0, t1);
+                if (threads > 1) {
+                    Parallel.forEach(threads, t -> points(p, s, rows, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
+                } else {
+                    points(p, s, rows, 0, p.xi2);
+                }
+                outputTiles(p, s, t0, t1);
             }
-            outputTiles(p, s, b, bias, out);
+            writeOutput(p, s, b, bias, out);
         }
     }
 
-    /** M[.][xi] (T, OCp) = V[.][xi] (T, Cp) U[xi] (Cp, OCp) for the points [xi0, xi1). */
-    private static void points(Plan p, Scratch s, int xi0, int xi1) {
+    /** M[.][xi] (rows, OCp) = V[.][xi] (rows, Cp) U[xi] (Cp, OCp) for the points [xi0, xi1) of a block of tiles. */
+    private static void points(Plan p, Scratch s, int rows, int xi0, int xi1) {
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and M
         for (int xi = xi0; xi < xi1; xi++) {
-            product(p.tiles, p.ocp, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp, p.ocp, s.mx, xi * p.ocp, to, 0f);
+            product(rows, p.ocp, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp, p.ocp, s.mx, xi * p.ocp, to, 0f);
         }
     }
 
-    /** Y_t = A^T M_t A for every tile, then out[b] (OC, OH, OW) = Y + bias. */
-    private static void outputTiles(Plan p, Scratch s, int b, float[] bias, float[] out) {
-        int to = p.xi2 * p.ocp;
-        int ow = p.tilesW * p.m;                         // yt (tilesH*m, tilesW*m, OCp)
-        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
-            for (int tx = 0; tx < p.tilesW; tx++, t++) {
-                for (int c = 0; c < p.ocp; c += L) {     // Y_t = A^T M_t A
-                    int src = t * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
-                    if (p.m == 2) {                      // Y = A^T M A: rows into tmp, then columns
-                        for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, s.tmp, u * 2 * L, L);
-                        for (int j = 0; j < 2; j++) at2(s.tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
-                    } else {
-                        sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, s.tmp);
-                    }
+    /** Y_t = A^T M_t A for the tiles [t0, t1) (block rows 0..), into yt (tilesH*m, tilesW*m, OCp). */
+    private static void outputTiles(Plan p, Scratch s, int t0, int t1) {
+        int to = p.xi2 * p.ocp, ow = p.tilesW * p.m;
+        for (int t = t0; t < t1; t++) {
+            int ty = t / p.tilesW, tx = t % p.tilesW;
+            for (int c = 0; c < p.ocp; c += L) {
+                int src = (t - t0) * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
+                if (p.m == 2) {                          // Y = A^T M A: rows into tmp, then columns
+                    for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, s.tmp, u * 2 * L, L);
+                    for (int j = 0; j < 2; j++) at2(s.tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
+                } else {
+                    sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, s.tmp);
                 }
             }
         }
-        // out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc]: one scatter per L filters and pixel
-        int plane = p.outH * p.outW;
-        // (scalar: a vector scatter per pixel measured 3x slower than this loop)
+    }
+
+    /** out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc] (scalar: a vector scatter or gather per pixel measured slower). */
+    private static void writeOutput(Plan p, Scratch s, int b, float[] bias, float[] out) {
+        int plane = p.outH * p.outW, ow = p.tilesW * p.m;
         for (int oc = 0; oc < p.filters; oc++) {
             float add = bias == null ? 0f : bias[oc];
             int o = (b * p.filters + oc) * plane;
@@ -492,8 +508,8 @@ final class VectorWinograd {
         }
     }
 
-    /** xin = image b padded and channels last; V[xi][t] = B^T d_t B for every tile t. */
-    private static void inputTiles(Plan p, Scratch s, float[] x, int b) {
+    /** xin (Hx, Wx, Cp) = image b padded, channels last. */
+    private static void padImage(Plan p, Scratch s, float[] x, int b) {
         float[] xin = s.xin;
         Arrays.fill(xin, 0, p.hx * p.wx * p.cp, 0f);
         int plane = p.height * p.width;                  // (scalar: faster than a gather per pixel)
@@ -504,13 +520,16 @@ final class VectorWinograd {
                 for (int w = 0; w < p.width; w++) xin[dst + w * p.cp] = x[src++];
             }
         }
+    }
+
+    /** V[t - t0][xi] = (B^T d_t B)[xi] for the tiles [t0, t1) of xin. */
+    private static void inputTiles(Plan p, Scratch s, int t0, int t1) {
         int tc = p.xi2 * p.cp;
-        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {
-            for (int tx = 0; tx < p.tilesW; tx++, t++) {
-                for (int c = 0; c < p.cp; c += L) {
-                    inputTile(xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
-                            s.v, t * tc + c, p.a * p.cp, p.cp, s.tmp);
-                }
+        for (int t = t0; t < t1; t++) {
+            int ty = t / p.tilesW, tx = t % p.tilesW;
+            for (int c = 0; c < p.cp; c += L) {
+                inputTile(s.xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
+                        s.v, (t - t0) * tc + c, p.a * p.cp, p.cp, s.tmp);
             }
         }
     }
@@ -568,12 +587,16 @@ final class VectorWinograd {
             }
             biasSum[oc] += sum;
         }
+        padImage(p, s, x, b);
+        if (dx != null) Arrays.fill(s.dxin, 0, p.hx * p.wx * p.cp, 0f);
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and dM
-        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {   // dM_t = A dY_t A^T
-            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+        for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
+            int t1 = Math.min(p.tiles, t0 + p.block), rows = t1 - t0;
+            for (int t = t0; t < t1; t++) {              // dM_t = A dY_t A^T
+                int ty = t / p.tilesW, tx = t % p.tilesW;
                 for (int c = 0; c < p.ocp; c += L) {
-                    int src = (ty * p.m * ow + tx * p.m) * p.ocp + c, dst = t * to + c;
-                    if (p.m == 2) {                      // dM = A dY A^T: rows into tmp, then columns
+                    int src = (ty * p.m * ow + tx * p.m) * p.ocp + c, dst = (t - t0) * to + c;
+                    if (p.m == 2) {                      // rows into tmp, then columns
                         for (int y = 0; y < 2; y++) a2(dy, src + y * ow * p.ocp, p.ocp, s.tmp, y * 6 * L, L);
                         for (int v = 0; v < 6; v++) a2(s.tmp, v * L, 6 * L, s.mx, dst + v * p.ocp, 6 * p.ocp);
                     } else {
@@ -581,31 +604,29 @@ final class VectorWinograd {
                     }
                 }
             }
-        }
-        inputTiles(p, s, x, b);
-        for (int xi = 0; xi < p.xi2; xi++) {             // dU[xi] (Cp, OCp) += V[xi]^T dM[xi]
-            product(p.cp, p.ocp, p.tiles, s.v, xi * p.cp, 1, tc, s.mx, xi * p.ocp, to, du, xi * p.cp * p.ocp, p.ocp, 1f);
-        }
-        if (dx == null) return;
-        for (int xi = 0; xi < p.xi2; xi++) {             // dV[xi] (T, Cp) = dM[xi] (T, OCp) U[xi]^T (OCp, Cp), into v
-            product(p.tiles, p.cp, p.ocp, s.mx, xi * p.ocp, to, 1, p.uc, xi * p.ocp * p.cp, p.cp, s.v, xi * p.cp, tc, 0f);
-        }
-        float[] dxin = s.dxin;
-        Arrays.fill(dxin, 0, p.hx * p.wx * p.cp, 0f);
-        for (int ty = 0, t = 0; ty < p.tilesH; ty++) {   // dd_t = B dV_t B^T, added into the overlapping tiles
-            for (int tx = 0; tx < p.tilesW; tx++, t++) {
+            inputTiles(p, s, t0, t1);
+            for (int xi = 0; xi < p.xi2; xi++) {         // dU[xi] (Cp, OCp) += V[xi]^T dM[xi]
+                product(p.cp, p.ocp, rows, s.v, xi * p.cp, 1, tc, s.mx, xi * p.ocp, to, du, xi * p.cp * p.ocp, p.ocp, 1f);
+            }
+            if (dx == null) continue;
+            for (int xi = 0; xi < p.xi2; xi++) {         // dV[xi] (rows, Cp) = dM[xi] (rows, OCp) U[xi]^T (OCp, Cp), into v
+                product(rows, p.cp, p.ocp, s.mx, xi * p.ocp, to, 1, p.uc, xi * p.ocp * p.cp, p.cp, s.v, xi * p.cp, tc, 0f);
+            }
+            for (int t = t0; t < t1; t++) {              // dd_t = B dV_t B^T, added into the overlapping tiles
+                int ty = t / p.tilesW, tx = t % p.tilesW;
                 for (int c = 0; c < p.cp; c += L) {
-                    inputTileBackward(s.v, t * tc + c, p.a * p.cp, p.cp,
-                            dxin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp, s.tmp);
+                    inputTileBackward(s.v, (t - t0) * tc + c, p.a * p.cp, p.cp,
+                            s.dxin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp, s.tmp);
                 }
             }
         }
-        int inPlane = p.height * p.width;                // dx[b][c][h][w] = dxin[h + pad][w + pad][c], scattered
+        if (dx == null) return;
+        int inPlane = p.height * p.width;                // dx[b][c][h][w] = dxin[h + pad][w + pad][c]
         for (int c = 0; c < p.channels; c++) {
             int dst = (b * p.channels + c) * inPlane;
             for (int h = 0; h < p.height; h++) {
                 int src = ((h + p.pad) * p.wx + p.pad) * p.cp + c;
-                for (int w = 0; w < p.width; w++) dx[dst++] = dxin[src + w * p.cp];
+                for (int w = 0; w < p.width; w++) dx[dst++] = s.dxin[src + w * p.cp];
             }
         }
     }

@@ -91,6 +91,8 @@ class WinogradTest {
     private static final int[][] SHAPES = {
         {2, 32, 14, 14, 64, 5, 2}, {1, 8, 9, 7, 16, 5, 2}, {3, 9, 13, 11, 17, 3, 1}, {1, 8, 10, 10, 16, 3, 0},
         {2, 8, 6, 6, 16, 5, 4}, {5, 20, 7, 9, 33, 5, 1}, {1, 40, 5, 5, 70, 3, 2}, {4, 16, 3, 4, 16, 3, 1},
+        // more than one block of tiles per image (72 tiles: blocks of 36; 120 tiles: blocks of 60)
+        {1, 16, 30, 34, 16, 3, 1}, {2, 8, 20, 23, 16, 5, 2},
     };
 
     private static ConvShape shape(int[] s) {
