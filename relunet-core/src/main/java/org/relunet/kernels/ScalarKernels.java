@@ -18,11 +18,7 @@ public final class ScalarKernels implements Kernels {
         // runs along a row of C and (for !transB) a row of B.
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
-            if (beta == 0f) {
-                for (int j = 0; j < n; j++) c[ci + j] = 0f;
-            } else if (beta != 1f) {
-                for (int j = 0; j < n; j++) c[ci + j] *= beta;
-            }
+            scaleRow(c, ci, n, beta);
             for (int p = 0; p < k; p++) {
                 float aip = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
                 if (!transB) {
@@ -35,6 +31,15 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** C row = beta * C row, where beta == 0 writes zeros (NaN in C is ignored). */
+    private static void scaleRow(float[] c, int ci, int n, float beta) {
+        if (beta == 0f) {
+            for (int j = 0; j < n; j++) c[ci + j] = 0f;
+        } else if (beta != 1f) {
+            for (int j = 0; j < n; j++) c[ci + j] *= beta;
+        }
+    }
+
     // ---------------------------------------------------------------- skipping zeros
 
     @Override
@@ -43,11 +48,7 @@ public final class ScalarKernels implements Kernels {
         // gemm's i-p-j loop with alpha 1, except that a zero op(A)[i][p] skips row p of B.
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
-            if (beta == 0f) {
-                for (int j = 0; j < n; j++) c[ci + j] = 0f;
-            } else if (beta != 1f) {
-                for (int j = 0; j < n; j++) c[ci + j] *= beta;
-            }
+            scaleRow(c, ci, n, beta);
             for (int p = 0; p < k; p++) {
                 float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                 if (aip == 0f) continue;                      // 0 * B[p][j] counts as 0, even for Inf or NaN
@@ -261,7 +262,12 @@ public final class ScalarKernels implements Kernels {
     // ---------------------------------------------------------------- element-wise activations
 
     @Override public void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {
-        for (int j = 0; j < n; j++) {
+        sgdStep(0, n, rate, mu, decay, nesterov, w, g, v);
+    }
+
+    /** {@link #sgdStep} on elements [i0, i1): also the vector kernel's scalar tail. */
+    static void sgdStep(int i0, int i1, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {
+        for (int j = i0; j < i1; j++) {
             float gj = g[j] + decay * w[j];
             if (mu == 0f) {
                 w[j] -= rate * gj;

@@ -446,15 +446,7 @@ public final class VectorKernels implements Kernels {
                 }
                 wv.sub(step.mul(rate)).intoArray(w, i);
             }
-            for (; i < i1; i++) {
-                float gj = g[i] + decay * w[i];
-                if (mu == 0f) {
-                    w[i] -= rate * gj;
-                    continue;
-                }
-                v[i] = mu * v[i] + gj;
-                w[i] -= rate * (nesterov ? gj + mu * v[i] : v[i]);
-            }
+            ScalarKernels.sgdStep(i, i1, rate, mu, decay, nesterov, w, g, v);
         });
     }
 
