@@ -42,6 +42,15 @@ public final class Comparison {
         rows.add(new Row(key, label, x, y, x / y, lowerIsBetter, target));
     }
 
+    /** The median of every seed's epochs from {@code fromEpoch} (0-based) on; NaN when there are none. */
+    static double medianEpochSeconds(List<List<Double>> perSeed, int fromEpoch) {
+        List<Double> all = new ArrayList<>();
+        for (List<Double> seconds : perSeed) {
+            if (seconds.size() > fromEpoch) all.addAll(seconds.subList(fromEpoch, seconds.size()));
+        }
+        return Workloads.median(all);
+    }
+
     /** A figure by dotted key; a list of numbers gives its mean. */
     static Double number(Map<String, Object> m, String dotted) {
         Object v = m;
