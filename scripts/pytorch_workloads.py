@@ -11,7 +11,8 @@ The parent process starts one child per part with the environment each part need
   W4:    numpy float32 matmul = OpenBLAS sgemm with OPENBLAS_NUM_THREADS=1 and =2, and
          OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset so OpenBLAS picks its AVX-512 kernel.
 Output JSON uses the keys of `relunet bench --json`: W1.epoch_seconds, W1.test_accuracy, W2..., W3.b256_images_per_second,
-W3.b1_latency_ms, W4.gflops_1t, W4.gflops_2t.
+W3.b1_latency_ms, W4.gflops_1t, W4.gflops_2t. One run trains with one seed; `relunet bench --seeds N` calls the
+script once per seed (--tag-seed names the seed in the progress lines) and merges the runs itself.
 """
 import argparse
 import gzip
@@ -123,7 +124,7 @@ def infer(model, xte):
     return out
 
 
-def child_training(parts, seed):
+def child_training(parts, seed, tag):
     import torch
     torch.set_num_threads(2)
     xtr, ytr, xte, yte = load()
@@ -132,12 +133,12 @@ def child_training(parts, seed):
                     "config": torch.__config__.parallel_info().splitlines()[:6]}}
     if "W1" in parts:
         torch.manual_seed(seed)
-        res["W1"] = train(mlp(), 0.05, 128, 5, xtr, ytr, xte, yte, "W1")
+        res["W1"] = train(mlp(), 0.05, 128, 5, xtr, ytr, xte, yte, "W1" + tag)
     model = None
     if "W2" in parts:
         torch.manual_seed(seed)
         model = cnn()
-        res["W2"] = train(model, 0.02, 64, 2, xtr, ytr, xte, yte, "W2")
+        res["W2"] = train(model, 0.02, 64, 2, xtr, ytr, xte, yte, "W2" + tag)
     if "W3" in parts:
         torch.manual_seed(seed)
         res["W3"] = infer(model if model is not None else cnn(), xte)
@@ -165,17 +166,18 @@ def main():
     ap.add_argument("--only", default="W1,W2,W3,W4")
     ap.add_argument("--json", help="write the figures to this file")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--tag-seed", action="store_true", help="name the seed in the training lines (W1 seed 3: ...)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     parts = [p.strip().upper() for p in args.only.split(",") if p.strip()]
     if args.child == "train":
-        print(json.dumps(child_training(parts, args.seed)))
+        print(json.dumps(child_training(parts, args.seed, f" seed {args.seed}" if args.tag_seed else "")))
         return
     if args.child == "sgemm":
         print(json.dumps(child_sgemm()))
         return
     result = {}
-    me = [sys.executable, os.path.abspath(__file__), "--seed", str(args.seed)]
+    me = [sys.executable, os.path.abspath(__file__), "--seed", str(args.seed)] + (["--tag-seed"] if args.tag_seed else [])
     train_parts = [p for p in parts if p in ("W1", "W2", "W3")]
     if train_parts:
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", GLIBC_TUNABLES=TUNABLES)

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,11 +20,14 @@ import org.relunet.io.Json;
 /**
  * {@code relunet bench}: runs the reference workloads, optionally PyTorch's side by side in the same
  * run (scripts/pytorch_workloads.py, started first so both see the same machine), prints a table of
- * figures and ratios, and writes everything to JSON.
+ * figures and ratios, and writes everything to JSON. The training workloads can run over several seeds,
+ * since their test accuracy varies by a few thousandths with the seed.
  */
 public final class Bench {
     /** Workload names in order. */
     public static final List<String> ALL = List.of("W1", "W2", "W3", "W4");
+    /** The training workloads, run once per seed. */
+    static final List<String> TRAINING = List.of("W1", "W2");
 
     private Bench() {}
 
@@ -41,22 +45,28 @@ public final class Bench {
     }
 
     /**
-     * Runs the workloads.
+     * Runs the workloads; the training workloads W1 and W2 once per seed {@code seed, seed+1, ...,
+     * seed+seeds-1}, W3 and W4 once (with the first seed, W3 on its W2 network).
      *
      * @param pytorchScript scripts/pytorch_workloads.py to run first, or null for relunet alone
-     * @return the JSON-ready result: relunet's figures at the top level (W1..W4), PyTorch's under
-     *         "pytorch" and the ratios under "comparison" when the script ran
+     * @return the JSON-ready result: relunet's figures at the top level (W1..W4, see {@link #mergeSeeds}),
+     *         PyTorch's under "pytorch" and the ratios under "comparison" when the script ran
      */
-    public static Map<String, Object> run(Set<String> workloads, int threads, long seed, Path dataDir, Path pytorchScript,
+    public static Map<String, Object> run(Set<String> workloads, int threads, long seed, int seeds, Path dataDir, Path pytorchScript,
                                           PrintStream out) throws IOException, InterruptedException {
+        if (seeds < 1) throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
         FashionMnist data = FashionMnist.find(dataDir);   // the workloads are defined on the full set
         Map<String, Object> torch = null;
         if (pytorchScript != null) {
-            out.println("PyTorch: running " + pytorchScript + " (" + String.join(",", workloads) + ") ...");
-            torch = runPytorch(pytorchScript, workloads, seed, out);
+            torch = overSeeds(workloads, seed, seeds, (parts, s, tag) -> {
+                out.println("PyTorch: running " + pytorchScript + " (" + String.join(",", parts) + ")" + (tag ? ", seed " + s : "") + " ...");
+                return runPytorch(pytorchScript, parts, s, tag);
+            });
         }
-        out.println("relunet: running " + String.join(",", workloads) + " ...");
-        Map<String, Object> result = new LinkedHashMap<>(new Workloads(out, threads, seed).run(workloads, data));
+        Map<String, Object> result = overSeeds(workloads, seed, seeds, (parts, s, tag) -> {
+            out.println("relunet: running " + String.join(",", parts) + (tag ? ", seed " + s : "") + " ...");
+            return new Workloads(out, threads, s, tag).run(parts, data);
+        });
         if (torch != null) {
             result.put("pytorch", torch);
             List<Comparison.Row> rows = Comparison.rows(result, torch);
@@ -67,12 +77,66 @@ public final class Bench {
         return result;
     }
 
+    /** One side of the benchmark (relunet or PyTorch) run on some workloads with one seed. */
+    interface Side {
+        /** @param tagSeed whether several seeds run, so progress lines should name the seed */
+        Map<String, Object> run(Set<String> workloads, long seed, boolean tagSeed) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code side} on every workload with the first seed, then on the training workloads alone with
+     * each further seed, and merges the results with {@link #mergeSeeds}.
+     */
+    static Map<String, Object> overSeeds(Set<String> workloads, long seed, int seeds, Side side) throws IOException, InterruptedException {
+        Set<String> training = new LinkedHashSet<>(workloads);
+        training.retainAll(TRAINING);
+        int n = training.isEmpty() ? 1 : seeds;
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 0; i < n; i++) runs.add(side.run(i == 0 ? workloads : training, seed + i, n > 1));
+        return mergeSeeds(runs, seed);
+    }
+
+    /**
+     * Merges runs with seeds {@code firstSeed, firstSeed+1, ...}: the first run's map, where W1 and W2 keep
+     * {@code epoch_seconds} (and {@code train_loss_last_epoch}) of the first seed, {@code test_accuracy}
+     * becomes the mean over seeds, {@code epoch2_plus_median_seconds} the median of every seed's epochs 2..,
+     * and {@code seeds}, {@code test_accuracy_per_seed} and {@code epoch_seconds_per_seed} list every run.
+     */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> runPytorch(Path script, Set<String> workloads, long seed, PrintStream out)
+    static Map<String, Object> mergeSeeds(List<Map<String, Object>> runs, long firstSeed) {
+        Map<String, Object> out = new LinkedHashMap<>(runs.get(0));
+        for (String w : TRAINING) {
+            if (!(out.get(w) instanceof Map<?, ?> first)) continue;
+            List<Long> seeds = new ArrayList<>();
+            List<Double> accuracies = new ArrayList<>();
+            List<List<Double>> seconds = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                Map<String, Object> m = (Map<String, Object>) runs.get(i).get(w);
+                seeds.add(firstSeed + i);
+                accuracies.add(((Number) m.get("test_accuracy")).doubleValue());
+                List<Double> s = new ArrayList<>();
+                for (Object x : (List<Object>) m.get("epoch_seconds")) s.add(((Number) x).doubleValue());
+                seconds.add(s);
+            }
+            Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) first);
+            merged.put("test_accuracy", accuracies.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+            if (merged.containsKey("epoch2_plus_median_seconds")) merged.put("epoch2_plus_median_seconds", Comparison.medianEpochSeconds(seconds, 1));
+            merged.put("seeds", seeds);
+            merged.put("test_accuracy_per_seed", accuracies);
+            merged.put("epoch_seconds_per_seed", seconds);
+            out.put(w, merged);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> runPytorch(Path script, Set<String> workloads, long seed, boolean tagSeed)
             throws IOException, InterruptedException {
         Path json = Files.createTempFile("relunet-pytorch", ".json");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--only", String.join(",", workloads),
-                "--seed", Long.toString(seed), "--json", json.toString());
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--only", String.join(",", workloads),
+                "--seed", Long.toString(seed), "--json", json.toString()));
+        if (tagSeed) command.add("--tag-seed");
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(false);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -96,20 +160,23 @@ public final class Bench {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Direct use: {@code Bench [W1,W2,W3,W4] [--pytorch scripts/pytorch_workloads.py] [--json FILE] [--threads N]}. */
+    /** Direct use: {@code Bench [W1,W2,W3,W4] [--pytorch scripts/pytorch_workloads.py] [--json FILE] [--threads N] [--seed S] [--seeds N]}. */
     public static void main(String[] args) throws Exception {
         Set<String> which = new LinkedHashSet<>(ALL);
         Path script = null, json = null;
-        int threads = Runtime.getRuntime().availableProcessors();
+        int threads = Runtime.getRuntime().availableProcessors(), seeds = 1;
+        long seed = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pytorch" -> script = Path.of(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--seeds" -> seeds = Integer.parseInt(args[++i]);
                 default -> which = parseWorkloads(args[i]);
             }
         }
-        Map<String, Object> r = run(which, threads, 0, null, script, System.out);
+        Map<String, Object> r = run(which, threads, seed, seeds, null, script, System.out);
         if (json != null) writeJson(json, r);
     }
 }

@@ -41,16 +41,19 @@ public final class Workloads {
     private final PrintStream log;
     private final int threads;
     private final long seed;
+    private final String tag;
 
     /**
      * @param log     where progress lines go
      * @param threads kernel threads (the reference runs use 2)
      * @param seed    seed of weights and shuffling
+     * @param tagSeed whether the training lines name the seed ("W1 seed 3: ..."), for runs over several seeds
      */
-    public Workloads(PrintStream log, int threads, long seed) {
+    public Workloads(PrintStream log, int threads, long seed, boolean tagSeed) {
         this.log = log;
         this.threads = threads;
         this.seed = seed;
+        this.tag = tagSeed ? " seed " + seed : "";
     }
 
     /** Runs the named workloads (W1..W4) and returns their figures; W3 uses W2's trained network if W2 ran. */
@@ -79,7 +82,8 @@ public final class Workloads {
         return out;
     }
 
-    private Map<String, Object> train(Model model, double lr, int batch, int epochs, Dataset train, Dataset test, String name) {
+    private Map<String, Object> train(Model model, double lr, int batch, int epochs, Dataset train, Dataset test, String workload) {
+        String name = workload + tag;
         log.printf(Locale.ROOT, "%s: %s, %d epochs, batch %d, SGD lr %s momentum 0.9, %d threads%n",
                 name, model.specText(), epochs, batch, lr, threads);
         Trainer t = new Trainer(model, new Sgd(lr, 0.9), new TrainingConfig(epochs, batch, seed));

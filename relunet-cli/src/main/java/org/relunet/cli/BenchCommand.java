@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"Run the reference workloads of WORKLOADS.md on the full Fashion-MNIST and print their figures:",
                 "  W1 MLP training (s/epoch, accuracy), W2 CNN training, W3 CNN inference (batch 256, batch 1), W4 sgemm 1024^3.",
                 "With --pytorch, PyTorch runs the same workloads first in the same run (scripts/pytorch_workloads.py),",
-                "and a table of ratios relunet / PyTorch follows."})
+                "and a table of ratios relunet / PyTorch follows.",
+                "With --seeds N, W1 and W2 train once per seed on both sides; accuracy is the mean over the seeds."})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -45,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of weights and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N",
+            description = "Train W1 and W2 with seeds S, S+1, ..., S+N-1 and report their mean test accuracy and its range (default: ${DEFAULT-VALUE}).")
+    int seeds;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four Fashion-MNIST IDX files (default: $RELUNET_DATA, then /usr/share/datasets/fashion-mnist).")
     Path data;
 
@@ -55,6 +60,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--workloads: " + e.getMessage());
         }
+        Check.atLeast("--seeds", seeds, 1, "5");
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : Check.atLeast("--threads", threads, 1, "2");
         if (pytorch && !Files.isRegularFile(pytorchScript)) {
             throw new UserError("--pytorch-script " + pytorchScript + " not found; run from the repository root or give its path");
@@ -68,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             @Override public void write(byte[] b, int off, int len) { out.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8)); }
             @Override public void flush() { out.flush(); }
         }, true, java.nio.charset.StandardCharsets.UTF_8);
-        Map<String, Object> result = Bench.run(which, t, seed, data, pytorch ? pytorchScript : null, stream);
+        Map<String, Object> result = Bench.run(which, t, seed, seeds, data, pytorch ? pytorchScript : null, stream);
         stream.flush();
         if (json != null) {
             Bench.writeJson(json, result);

@@ -41,9 +41,12 @@ class ErrorsTest {
         userError("relunet", args(), "missing command", "train, eval, predict, summary, info");
     }
 
-    @Test void benchRefusesUnknownWorkloadsAndThreads() {
+    @Test void benchRefusesUnknownWorkloadsThreadsAndSeeds() {
         userError("relunet bench", args("bench", "--workloads", "W1,W9"), "unknown workload 'W9'", "W1, W2, W3, W4");
         userError("relunet bench", args("bench", "--threads", "0"), "--threads");
+        userError("relunet bench", args("bench", "--seeds", "0"), "--seeds must be at least 1, got 0", "e.g. --seeds 5");
+        userError("relunet bench", args("bench", "--seeds", "-3"), "--seeds must be at least 1, got -3");
+        userError("relunet bench", args("bench", "--seeds", "many"), "--seeds", "'many'");
         userError("relunet bench", args("bench", "--pytorch", "--pytorch-script", dir.resolve("none.py").toString()), "not found");
     }
 
