@@ -149,6 +149,7 @@ final class VectorConvolution {
     // ---------------------------------------------------------------- forward
 
     static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        if (VectorDirectConv.takes(g)) { VectorDirectConv.forward(g, x, weight, bias, out); return; }   // few channels
         if (!implicit(g)) {
             im2colForward(g, x, weight, bias, out);
             return;
@@ -325,6 +326,7 @@ final class VectorConvolution {
     // ---------------------------------------------------------------- backward
 
     static void backward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
+        if (dx == null && VectorDirectConv.takes(g)) { VectorDirectConv.backward(g, x, dOut, dWeight, dBias); return; }
         if (!implicit(g)) {
             im2colBackward(g, x, dOut, weight, dWeight, dBias, dx);
             return;

@@ -1,0 +1,420 @@
+package org.relunet.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Direct convolution for stride-1 layers with few input channels (W2's first layer: C = 1, K = 5,
+ * a GEMM depth of only 25), for {@link VectorConvolution}: must equal {@link ScalarKernels#convForward}
+ * and {@link ScalarKernels#convBackward} (weight and bias gradients; the input gradient is left to
+ * {@link VectorConvolution}) within rounding. Legend: see {@link Kernels}; here K is the kernel size,
+ * Hp = H + 2 pad the padded height and S = OH*OW one output plane.
+ *
+ * <p><b>Shifted copies.</b> Per image, build K copies of each zero-padded channel, copy j shifted
+ * left by j columns and cut to the output width:
+ * <pre>
+ *   xs[c][j][h][ow] = xpad[c][h][ow + j]        (C, K, Hp, OW), h &lt; Hp, ow &lt; OW
+ * </pre>
+ * Its rows are exactly OW wide, so for the patch element p = (c*K + i)*K + j and the output
+ * position s = oh*OW + ow the input pixel is one constant shift of s away:
+ * <pre>
+ *   xpad[c][oh + i][ow + j] = xs[(c*K + j)*Hp*OW + (oh + i)*OW + ow] = xs[off[p] + s],  off[p] = (c*K + j)*Hp*OW + i*OW
+ * </pre>
+ * Then every output plane is contiguous in the lanes, with no dropped padding columns (the
+ * implicit GEMM of {@link VectorConvolution} computes (W + pad)/W of the work and scatters a
+ * tile; on 28x28 with pad 2 the plain row-in-lanes form would run 28 columns in 32 lanes):
+ * <pre>
+ *   forward  out[oc][s]  = sum_p W[oc][p] xs[off[p] + s]  + bias[oc]     8 filters x 2 vectors of s per register tile
+ *   dW       dW[oc][p]  += sum_b sum_s dOut[b][oc][s] xs_b[off[p] + s]   4 filters x 5 taps of vector sums over s
+ *   dBias    dBias[oc]  += sum_b sum_s dOut[b][oc][s]
+ * </pre>
+ * The copies cost C*K*Hp*OW floats per image (17.5 KB for W2's first layer, in L1), against
+ * 2 OC*C*K*K*S FLOPs: cheap for few channels only, hence {@link #takes}.
+ *
+ * <p>The gradient sums stay in vector lanes (one vector per (oc, p) per task) and are reduced to
+ * scalars once per call, lane by lane in order, then task by task in order; threads split the
+ * images (or, with fewer images than threads, the filter groups), so the same thread count gives
+ * the same bits.
+ */
+final class VectorDirectConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Forward register tile: MR filters by NR = 2 vectors of output positions. */
+    private static final int MR = 8, NR = 2 * L;
+    /** Weight-gradient register tile: FR filters by PR patch elements, each a vector of partial sums. */
+    private static final int FR = 4, PR = 5;
+    /** Most input channels this path takes; more channels go to the implicit GEMM (measured on W2's shapes). */
+    static final int MAX_CHANNELS = 4;
+    /** Below this many FLOPs a call runs on the calling thread. */
+    private static final long PARALLEL_MIN_FLOPS = 1L << 19;
+
+    private VectorDirectConv() {}
+
+    /** Whether this path runs the convolution: stride 1 and at most {@link #MAX_CHANNELS} channels. */
+    static boolean takes(ConvShape g) {
+        return g.stride() == 1 && g.channels() <= MAX_CHANNELS;
+    }
+
+    /** Buffers of the thread that runs a task. */
+    private static final class Scratch {
+        float[] shifted = new float[0];   // (C, K, Hp, OW) plus NR floats of zero slack
+        final float[] tile = new float[MR * NR];
+
+        float[] shifted(int n) {
+            if (shifted.length < n) shifted = new float[n];   // new arrays are zero: the slack stays zero
+            return shifted;
+        }
+    }
+
+    /** Buffers of the thread that calls a kernel. */
+    private static final class Workspace {
+        float[] packed = new float[0];            // forward: group q, packed[(q*depth + p)*MR + r] = W[q*MR + r][p]
+        int[] off = new int[0];                   // (depth)
+        float[][] weightSums = new float[0][];    // per task: (OC rounded to FR, depth rounded to PR, L)
+        float[][] biasSums = new float[0][];      // per task: (OC, L)
+
+        void sums(int tasks, int weightLength, int biasLength) {
+            if (weightSums.length < tasks) {
+                weightSums = java.util.Arrays.copyOf(weightSums, tasks);
+                biasSums = java.util.Arrays.copyOf(biasSums, tasks);
+            }
+            for (int t = 0; t < tasks; t++) {
+                if (weightSums[t] == null || weightSums[t].length < weightLength) weightSums[t] = new float[weightLength];
+                if (biasSums[t] == null || biasSums[t].length < biasLength) biasSums[t] = new float[biasLength];
+            }
+        }
+
+        int[] offsets(ConvShape g) {
+            int k = g.kernel(), depth = g.patch(), copy = (g.height() + 2 * g.pad()) * g.outW();
+            if (off.length < depth) off = new int[depth];
+            for (int c = 0, p = 0; c < g.channels(); c++) {
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) off[p++] = (c * k + j) * copy + i * g.outW();
+                }
+            }
+            return off;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static int split(int count, int parts, int t) {
+        return (int) ((long) count * t / parts);
+    }
+
+    private static int threadsFor(ConvShape g) {
+        long flops = 2L * g.batch() * g.filters() * g.patch() * g.outputPlane();
+        return flops < PARALLEL_MIN_FLOPS ? 1 : Parallel.threads();
+    }
+
+    /** Length of the shifted copies of one image, with NR floats of zero slack for the last strip's loads. */
+    private static int shiftedLength(ConvShape g) {
+        return g.channels() * g.kernel() * (g.height() + 2 * g.pad()) * g.outW() + NR;
+    }
+
+    /**
+     * Writes the shifted copies of image (C, H, W) at x[xOff]: xs[c][j][h][ow] = x[c][h - pad][ow + j - pad],
+     * 0 outside the image.
+     */
+    private static void shift(ConvShape g, float[] x, int xOff, float[] xs) {
+        int channels = g.channels(), height = g.height(), width = g.width(), k = g.kernel(), pad = g.pad();
+        int outW = g.outW(), paddedH = height + 2 * pad;
+        for (int c = 0; c < channels; c++) {
+            for (int j = 0; j < k; j++) {
+                int base = (c * k + j) * paddedH * outW;
+                // ow with 0 <= ow + j - pad < W
+                int lo = Math.clamp(pad - j, 0, outW), hi = Math.clamp(width + pad - j, lo, outW);
+                java.util.Arrays.fill(xs, base, base + pad * outW, 0f);                          // top rows
+                for (int h = 0; h < height; h++) {
+                    int dst = base + (h + pad) * outW;
+                    if (lo > 0) java.util.Arrays.fill(xs, dst, dst + lo, 0f);
+                    System.arraycopy(x, xOff + (c * height + h) * width + lo + j - pad, xs, dst + lo, hi - lo);
+                    if (hi < outW) java.util.Arrays.fill(xs, dst + hi, dst + outW, 0f);
+                }
+                java.util.Arrays.fill(xs, base + (height + pad) * outW, base + paddedH * outW, 0f);   // bottom rows
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
+        Workspace ws = WORKSPACE.get();
+        int filters = g.filters(), depth = g.patch(), groups = (filters + MR - 1) / MR, batch = g.batch();
+        if (ws.packed.length < groups * MR * depth) ws.packed = new float[groups * MR * depth];
+        float[] packed = ws.packed;
+        for (int q = 0; q < groups; q++) {
+            for (int r = 0; r < MR; r++) {
+                int f = q * MR + r;
+                for (int p = 0; p < depth; p++) packed[(q * depth + p) * MR + r] = f < filters ? weight[f * depth + p] : 0f;
+            }
+        }
+        int[] off = ws.offsets(g);
+        int threads = threadsFor(g);
+        if (threads <= 1) {
+            forwardImages(g, 0, batch, 0, groups, x, packed, off, bias, out);
+        } else if (batch >= threads) {
+            Parallel.forEach(threads, t -> forwardImages(g, split(batch, threads, t), split(batch, threads, t + 1), 0, groups,
+                    x, packed, off, bias, out));
+        } else {
+            int tasks = Math.min(threads, groups);
+            Parallel.forEach(tasks, t -> forwardImages(g, 0, batch, split(groups, tasks, t), split(groups, tasks, t + 1),
+                    x, packed, off, bias, out));
+        }
+    }
+
+    /** Images [b0, b1) times filter groups [q0, q1). */
+    private static void forwardImages(ConvShape g, int b0, int b1, int q0, int q1, float[] x, float[] packed, int[] off,
+                                      float[] bias, float[] out) {
+        Scratch scratch = SCRATCH.get();
+        float[] xs = scratch.shifted(shiftedLength(g));
+        int filters = g.filters(), depth = g.patch(), plane = g.outputPlane();
+        int inImage = g.channels() * g.inputPlane();
+        for (int b = b0; b < b1; b++) {
+            shift(g, x, b * inImage, xs);
+            for (int q = q0; q < q1; q++) {
+                int f0 = q * MR, rows = Math.min(MR, filters - f0);
+                int outOff = (b * filters + f0) * plane;
+                for (int s0 = 0; s0 < plane; s0 += NR) {
+                    forwardTile(depth, packed, q * depth * MR, xs, off, s0, out, outOff, plane, rows, bias, f0, scratch.tile);
+                }
+            }
+        }
+    }
+
+    /**
+     * out[f0 + r][s0 + t] = sum_p a[p*MR + r] * xs[off[p] + s0 + t] + bias[f0 + r] for r &lt; rows,
+     * t &lt; min(NR, S - s0), with a = packed[aOff ...] and out planes of S floats from outOff.
+     */
+    private static void forwardTile(int depth, float[] packed, int aOff, float[] xs, int[] off, int s0,
+                                    float[] out, int outOff, int plane, int rows, float[] bias, int f0, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < depth; p++) {
+            int o = off[p] + s0;
+            FloatVector b0 = FloatVector.fromArray(S, xs, o);
+            FloatVector b1 = FloatVector.fromArray(S, xs, o + L);
+            int ai = aOff + p * MR;
+            FloatVector av = FloatVector.broadcast(S, packed[ai]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, packed[ai + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, packed[ai + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, packed[ai + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, packed[ai + 4]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, packed[ai + 5]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, packed[ai + 6]);
+            c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, packed[ai + 7]);
+            c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
+        }
+        int kept = Math.min(NR, plane - s0), o = outOff + s0;
+        if (rows == MR && kept == NR) {   // the whole tile, stored straight from the registers
+            FloatVector v;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0]);
+            c00.add(v).intoArray(out, o); c01.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 1]);
+            c10.add(v).intoArray(out, o); c11.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 2]);
+            c20.add(v).intoArray(out, o); c21.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 3]);
+            c30.add(v).intoArray(out, o); c31.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 4]);
+            c40.add(v).intoArray(out, o); c41.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 5]);
+            c50.add(v).intoArray(out, o); c51.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 6]);
+            c60.add(v).intoArray(out, o); c61.add(v).intoArray(out, o + L); o += plane;
+            v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + 7]);
+            c70.add(v).intoArray(out, o); c71.add(v).intoArray(out, o + L);
+            return;
+        }
+        // a partial tile (the last filters, the plane's ragged end) goes through memory
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L);
+        for (int r = 0; r < rows; r++, o += plane) {
+            FloatVector v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + r]);
+            for (int t = 0; t < kept; t += L) {
+                VectorMask<Float> m = S.indexInRange(t, kept);
+                FloatVector.fromArray(S, tile, r * NR + t).add(v).intoArray(out, o + t, m);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- weight and bias gradients
+
+    /** dWeight += the weight gradient, dBias (when not null) += the bias gradient; no input gradient. */
+    static void backward(ConvShape g, float[] x, float[] dOut, float[] dWeight, float[] dBias) {
+        Workspace ws = WORKSPACE.get();
+        int filters = g.filters(), depth = g.patch(), batch = g.batch();
+        int groups = (filters + FR - 1) / FR, depthP = (depth + PR - 1) / PR * PR;
+        int[] off = ws.offsets(g);
+        int threads = threadsFor(g);
+        boolean byImage = batch >= threads;
+        int tasks = byImage ? Math.min(threads, batch) : Math.min(threads, groups);
+        int sumTasks = byImage ? tasks : 1;              // split by groups, the tasks fill disjoint parts of one sum
+        ws.sums(sumTasks, groups * FR * depthP * L, filters * L);
+        float[][] weightSums = ws.weightSums, biasSums = ws.biasSums;
+        boolean wantBias = dBias != null;
+        if (tasks <= 1) {
+            backwardImages(g, 0, batch, 0, groups, x, dOut, off, weightSums[0], biasSums[0], wantBias);
+        } else if (byImage) {
+            Parallel.forEach(tasks, t -> backwardImages(g, split(batch, tasks, t), split(batch, tasks, t + 1), 0, groups,
+                    x, dOut, off, weightSums[t], biasSums[t], wantBias));
+        } else {
+            Parallel.forEach(tasks, t -> backwardImages(g, 0, batch, split(groups, tasks, t), split(groups, tasks, t + 1),
+                    x, dOut, off, weightSums[0], biasSums[0], wantBias));
+        }
+        // dW[f][p] += sum over tasks, in task order, of the lanes of sum_t[f][p], in lane order
+        for (int f = 0; f < filters; f++) {
+            for (int p = 0; p < depth; p++) {
+                float sum = lanes(weightSums[0], (f * depthP + p) * L);
+                for (int t = 1; t < sumTasks; t++) sum += lanes(weightSums[t], (f * depthP + p) * L);
+                dWeight[f * depth + p] += sum;
+            }
+            if (wantBias) {
+                float sum = lanes(biasSums[0], f * L);
+                for (int t = 1; t < sumTasks; t++) sum += lanes(biasSums[t], f * L);
+                dBias[f] += sum;
+            }
+        }
+    }
+
+    /** a[o] + a[o + 1] + ... + a[o + L - 1], in that order (a vector lane reduction has no fixed order). */
+    private static float lanes(float[] a, int o) {
+        float sum = a[o];
+        for (int l = 1; l < L; l++) sum += a[o + l];
+        return sum;
+    }
+
+    /**
+     * Images [b0, b1) times filter groups [q0, q1): weightSum[f][p] (vectors, L lanes) = sum over the
+     * images and the lanes' positions s of dOut[b][f][s] * xs_b[off[p] + s]; biasSum[f] likewise of dOut.
+     * The first image stores, later ones add.
+     */
+    private static void backwardImages(ConvShape g, int b0, int b1, int q0, int q1, float[] x, float[] dOut, int[] off,
+                                       float[] weightSum, float[] biasSum, boolean wantBias) {
+        float[] xs = SCRATCH.get().shifted(shiftedLength(g));
+        int filters = g.filters(), depth = g.patch(), plane = g.outputPlane();
+        int depthP = (depth + PR - 1) / PR * PR;
+        int inImage = g.channels() * g.inputPlane();
+        for (int b = b0; b < b1; b++) {
+            shift(g, x, b * inImage, xs);
+            boolean first = b == b0;
+            for (int q = q0; q < q1; q++) {
+                int f0 = q * FR, rows = Math.min(FR, filters - f0);
+                int dOff = (b * filters + f0) * plane;
+                for (int p0 = 0; p0 < depth; p0 += PR) {
+                    weightTile(xs, off, p0, depth, dOut, dOff, plane, rows, weightSum, (f0 * depthP + p0) * L, depthP * L, first);
+                }
+                if (wantBias) {
+                    for (int r = 0; r < rows; r++) biasTile(dOut, dOff + r * plane, plane, biasSum, (f0 + r) * L, first);
+                }
+            }
+        }
+    }
+
+    /** sum[o ... o + L) (+)= the lane-wise sums of dOut[d ... d + S), zero past S. */
+    private static void biasTile(float[] dOut, int d, int plane, float[] sum, int o, boolean first) {
+        FloatVector acc = FloatVector.zero(S);
+        int n = S.loopBound(plane);
+        for (int s = 0; s < n; s += L) acc = acc.add(FloatVector.fromArray(S, dOut, d + s));
+        if (n < plane) acc = acc.add(FloatVector.fromArray(S, dOut, d + n, S.indexInRange(n, plane)));
+        if (!first) acc = acc.add(FloatVector.fromArray(S, sum, o));
+        acc.intoArray(sum, o);
+    }
+
+    /**
+     * The weight-gradient tile: for the filters f0 + r (r &lt; FR, dOut planes at dOff + r*S) and the
+     * patch elements p0 + a (a &lt; PR), the lane vector sum over s of dOut[dOff + r*S + s] * xs[off[p0 + a] + s],
+     * stored or added at acc[accOff + r*ld + a*L]. Filters past rows repeat the last one and patch
+     * elements past depth the last one; their sums land in the padding of acc.
+     */
+    private static void weightTile(float[] xs, int[] off, int p0, int depth, float[] dOut, int dOff, int plane, int rows,
+                                   float[] acc, int accOff, int ld, boolean first) {
+        int last = depth - 1;
+        int a0 = off[p0], a1 = off[Math.min(p0 + 1, last)], a2 = off[Math.min(p0 + 2, last)];
+        int a3 = off[Math.min(p0 + 3, last)], a4 = off[Math.min(p0 + 4, last)];
+        int d0 = dOff, d1 = dOff + Math.min(1, rows - 1) * plane, d2 = dOff + Math.min(2, rows - 1) * plane;
+        int d3 = dOff + Math.min(3, rows - 1) * plane;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S), c04 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S), c14 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S), c24 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S), c34 = FloatVector.zero(S);
+        int n = S.loopBound(plane);
+        for (int s = 0; s < n; s += L) {
+            FloatVector g0 = FloatVector.fromArray(S, dOut, d0 + s), g1 = FloatVector.fromArray(S, dOut, d1 + s);
+            FloatVector g2 = FloatVector.fromArray(S, dOut, d2 + s), g3 = FloatVector.fromArray(S, dOut, d3 + s);
+            FloatVector x0 = FloatVector.fromArray(S, xs, a0 + s);
+            c00 = g0.fma(x0, c00); c10 = g1.fma(x0, c10); c20 = g2.fma(x0, c20); c30 = g3.fma(x0, c30);
+            FloatVector x1 = FloatVector.fromArray(S, xs, a1 + s);
+            c01 = g0.fma(x1, c01); c11 = g1.fma(x1, c11); c21 = g2.fma(x1, c21); c31 = g3.fma(x1, c31);
+            FloatVector x2 = FloatVector.fromArray(S, xs, a2 + s);
+            c02 = g0.fma(x2, c02); c12 = g1.fma(x2, c12); c22 = g2.fma(x2, c22); c32 = g3.fma(x2, c32);
+            FloatVector x3 = FloatVector.fromArray(S, xs, a3 + s);
+            c03 = g0.fma(x3, c03); c13 = g1.fma(x3, c13); c23 = g2.fma(x3, c23); c33 = g3.fma(x3, c33);
+            FloatVector x4 = FloatVector.fromArray(S, xs, a4 + s);
+            c04 = g0.fma(x4, c04); c14 = g1.fma(x4, c14); c24 = g2.fma(x4, c24); c34 = g3.fma(x4, c34);
+        }
+        // acc[accOff + r*ld + a*L ...] = (first) or += c_ra; written out: a helper taking vectors would box them
+        int o = accOff;
+        (first ? c00 : c00.add(FloatVector.fromArray(S, acc, o))).intoArray(acc, o);
+        (first ? c01 : c01.add(FloatVector.fromArray(S, acc, o + L))).intoArray(acc, o + L);
+        (first ? c02 : c02.add(FloatVector.fromArray(S, acc, o + 2 * L))).intoArray(acc, o + 2 * L);
+        (first ? c03 : c03.add(FloatVector.fromArray(S, acc, o + 3 * L))).intoArray(acc, o + 3 * L);
+        (first ? c04 : c04.add(FloatVector.fromArray(S, acc, o + 4 * L))).intoArray(acc, o + 4 * L);
+        o += ld;
+        (first ? c10 : c10.add(FloatVector.fromArray(S, acc, o))).intoArray(acc, o);
+        (first ? c11 : c11.add(FloatVector.fromArray(S, acc, o + L))).intoArray(acc, o + L);
+        (first ? c12 : c12.add(FloatVector.fromArray(S, acc, o + 2 * L))).intoArray(acc, o + 2 * L);
+        (first ? c13 : c13.add(FloatVector.fromArray(S, acc, o + 3 * L))).intoArray(acc, o + 3 * L);
+        (first ? c14 : c14.add(FloatVector.fromArray(S, acc, o + 4 * L))).intoArray(acc, o + 4 * L);
+        o += ld;
+        (first ? c20 : c20.add(FloatVector.fromArray(S, acc, o))).intoArray(acc, o);
+        (first ? c21 : c21.add(FloatVector.fromArray(S, acc, o + L))).intoArray(acc, o + L);
+        (first ? c22 : c22.add(FloatVector.fromArray(S, acc, o + 2 * L))).intoArray(acc, o + 2 * L);
+        (first ? c23 : c23.add(FloatVector.fromArray(S, acc, o + 3 * L))).intoArray(acc, o + 3 * L);
+        (first ? c24 : c24.add(FloatVector.fromArray(S, acc, o + 4 * L))).intoArray(acc, o + 4 * L);
+        o += ld;
+        (first ? c30 : c30.add(FloatVector.fromArray(S, acc, o))).intoArray(acc, o);
+        (first ? c31 : c31.add(FloatVector.fromArray(S, acc, o + L))).intoArray(acc, o + L);
+        (first ? c32 : c32.add(FloatVector.fromArray(S, acc, o + 2 * L))).intoArray(acc, o + 2 * L);
+        (first ? c33 : c33.add(FloatVector.fromArray(S, acc, o + 3 * L))).intoArray(acc, o + 3 * L);
+        (first ? c34 : c34.add(FloatVector.fromArray(S, acc, o + 4 * L))).intoArray(acc, o + 4 * L);
+        if (n < plane) weightTail(xs, off, p0, depth, n, dOut, dOff, plane, rows, acc, accOff, ld);
+    }
+
+    /**
+     * The ragged end of {@link #weightTile}: adds the products at s in [n, S) (one masked vector,
+     * lanes past S load zero) into acc. Kept apart so that weightTile stays small enough for C1.
+     */
+    private static void weightTail(float[] xs, int[] off, int p0, int depth, int n, float[] dOut, int dOff, int plane,
+                                   int rows, float[] acc, int accOff, int ld) {
+        VectorMask<Float> m = S.indexInRange(n, plane);
+        for (int r = 0; r < FR; r++) {
+            FloatVector g = FloatVector.fromArray(S, dOut, dOff + Math.min(r, rows - 1) * plane + n, m);
+            for (int k = 0; k < PR; k++) {
+                int o = accOff + r * ld + k * L, a = off[Math.min(p0 + k, depth - 1)];
+                g.fma(FloatVector.fromArray(S, xs, a + n, m), FloatVector.fromArray(S, acc, o)).intoArray(acc, o);
+            }
+        }
+    }
+}
