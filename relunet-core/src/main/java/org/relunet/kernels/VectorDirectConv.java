@@ -168,8 +168,12 @@ final class VectorDirectConv {
         float[] packed = ws.packed;
         for (int q = 0; q < groups; q++) {
             for (int r = 0; r < MR; r++) {
-                int f = q * MR + r;
-                for (int p = 0; p < depth; p++) packed[(q * depth + p) * MR + r] = f < filters ? weight[f * depth + p] : 0f;
+                int f = q * MR + r, dst = q * depth * MR + r;
+                if (f < filters) {
+                    for (int p = 0, src = f * depth; p < depth; p++) packed[dst + p * MR] = weight[src + p];
+                } else {
+                    for (int p = 0; p < depth; p++) packed[dst + p * MR] = 0f;
+                }
             }
         }
         int[] off = ws.offsets(g);
@@ -274,11 +278,21 @@ final class VectorDirectConv {
         c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
         c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c62.intoArray(tile, 6 * NR + 2 * L);
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L); c72.intoArray(tile, 7 * NR + 2 * L);
+        storePartial(tile, rows, kept, bias, f0, out, o, plane);
+    }
+
+    /**
+     * out[o + r*S + t] = tile[r*NR + t] + bias[f0 + r] for r &lt; rows, t &lt; kept: a partial tile.
+     * Its own method: inside forwardTile, C2 stops inlining before reaching the masked stores and boxes them.
+     */
+    private static void storePartial(float[] tile, int rows, int kept, float[] bias, int f0, float[] out, int o, int plane) {
+        int whole = S.loopBound(kept);
         for (int r = 0; r < rows; r++, o += plane) {
             FloatVector v = FloatVector.broadcast(S, bias == null ? 0f : bias[f0 + r]);
-            for (int t = 0; t < kept; t += L) {
-                VectorMask<Float> m = S.indexInRange(t, kept);
-                FloatVector.fromArray(S, tile, r * NR + t).add(v).intoArray(out, o + t, m);
+            for (int t = 0; t < whole; t += L) FloatVector.fromArray(S, tile, r * NR + t).add(v).intoArray(out, o + t);
+            if (whole < kept) {
+                VectorMask<Float> m = S.indexInRange(whole, kept);
+                FloatVector.fromArray(S, tile, r * NR + whole).add(v).intoArray(out, o + whole, m);
             }
         }
     }
