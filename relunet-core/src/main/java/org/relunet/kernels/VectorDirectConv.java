@@ -22,14 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  *   xpad[c][oh + i][ow + j] = xs[(c*K + j)*Hp*OW + (oh + i)*OW + ow] = xs[off[p] + s],  off[p] = (c*K + j)*Hp*OW + i*OW
  * </pre>
  * Then every output plane is contiguous in the lanes, with no dropped padding columns (the
- * implicit GEMM of {@link VectorConvolution} computes (W + pad)/W of the work and scatters a
- * tile; on 28x28 with pad 2 the plain row-in-lanes form would run 28 columns in 32 lanes):
+ * implicit GEMM of {@link VectorConvolution} computes (W + pad)/OW of the work and scatters a
+ * tile; on 28x28 with pad 2 the plain row-in-lanes form would run 28 columns in 32 lanes), and
+ * whole register tiles are stored straight into out:
  * <pre>
  *   forward  out[oc][s]  = sum_p W[oc][p] xs[off[p] + s]  + bias[oc]     8 filters x 3 vectors of s per register tile
  *   dW       dW[oc][p]  += sum_b sum_s dOut[b][oc][s] xs_b[off[p] + s]   4 filters x 5 taps of vector sums over s
  *   dBias    dBias[oc]  += sum_b sum_s dOut[b][oc][s]
  * </pre>
- * The copies cost C*K*Hp*OW floats per image (17.5 KB for W2's first layer, in L1), against
+ * The copies cost C*K*Hp*OW floats per image (18 KB for W2's first layer, in L1), against
  * 2 OC*C*K*K*S FLOPs: cheap for few channels only, hence {@link #takes}.
  *
  * <p>The gradient sums stay in vector lanes (one vector per (oc, p) per task) and are reduced to
