@@ -203,8 +203,13 @@ final class VectorDirectConv {
             for (int q = q0; q < q1; q++) {
                 int f0 = q * MR, rows = Math.min(MR, filters - f0);
                 int outOff = (b * filters + f0) * plane;
-                for (int s0 = 0; s0 < plane; s0 += NR) {
+                int whole = plane / NR * NR;
+                for (int s0 = 0; s0 < whole; s0 += NR) {
                     forwardTile(depth, packed, q * depth * MR, xs, off, s0, out, outOff, plane, rows, bias, f0, scratch.tile);
+                }
+                // the ragged end, fewer than NR positions: one vector at a time, so no tile runs two thirds empty
+                for (int s0 = whole; s0 < plane; s0 += L) {
+                    forwardVector(depth, packed, q * depth * MR, xs, off, s0, out, outOff, plane, rows, bias, f0, scratch.tile);
                 }
             }
         }
@@ -280,6 +285,31 @@ final class VectorDirectConv {
         c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c62.intoArray(tile, 6 * NR + 2 * L);
         c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L); c72.intoArray(tile, 7 * NR + 2 * L);
         storePartial(tile, rows, kept, bias, f0, out, o, plane);
+    }
+
+    /**
+     * {@link #forwardTile} for one vector of positions, t &lt; min(L, S - s0): MR accumulators,
+     * per patch element 1 load and 8 broadcasts for 8 FMAs, for the ragged end of a plane only.
+     */
+    private static void forwardVector(int depth, float[] packed, int aOff, float[] xs, int[] off, int s0,
+                                      float[] out, int outOff, int plane, int rows, float[] bias, int f0, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int p = 0; p < depth; p++) {
+            FloatVector b = FloatVector.fromArray(S, xs, off[p] + s0);
+            int ai = aOff + p * MR;
+            c0 = FloatVector.broadcast(S, packed[ai]).fma(b, c0);
+            c1 = FloatVector.broadcast(S, packed[ai + 1]).fma(b, c1);
+            c2 = FloatVector.broadcast(S, packed[ai + 2]).fma(b, c2);
+            c3 = FloatVector.broadcast(S, packed[ai + 3]).fma(b, c3);
+            c4 = FloatVector.broadcast(S, packed[ai + 4]).fma(b, c4);
+            c5 = FloatVector.broadcast(S, packed[ai + 5]).fma(b, c5);
+            c6 = FloatVector.broadcast(S, packed[ai + 6]).fma(b, c6);
+            c7 = FloatVector.broadcast(S, packed[ai + 7]).fma(b, c7);
+        }
+        c0.intoArray(tile, 0); c1.intoArray(tile, NR); c2.intoArray(tile, 2 * NR); c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR); c5.intoArray(tile, 5 * NR); c6.intoArray(tile, 6 * NR); c7.intoArray(tile, 7 * NR);
+        storePartial(tile, rows, Math.min(L, plane - s0), bias, f0, out, outOff + s0, plane);
     }
 
     /**
