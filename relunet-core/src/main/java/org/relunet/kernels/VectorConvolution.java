@@ -153,6 +153,10 @@ final class VectorConvolution {
             VectorWinograd.forward(g, x, weight, bias, out);
             return;
         }
+        if (VectorDirectConv.takes(g)) {                 // few input channels: shifted copies, no GEMM
+            VectorDirectConv.forward(g, x, weight, bias, out);
+            return;
+        }
         if (!implicit(g)) {
             im2colForward(g, x, weight, bias, out);
             return;
@@ -331,6 +335,10 @@ final class VectorConvolution {
     static void backward(ConvShape g, float[] x, float[] dOut, float[] weight, float[] dWeight, float[] dBias, float[] dx) {
         if (VectorWinograd.takes(g)) {
             VectorWinograd.backward(g, x, dOut, weight, dWeight, dBias, dx);
+            return;
+        }
+        if (dx == null && VectorDirectConv.takes(g)) {   // a first layer: weight and bias gradients only
+            VectorDirectConv.backward(g, x, dOut, dWeight, dBias);
             return;
         }
         if (!implicit(g)) {

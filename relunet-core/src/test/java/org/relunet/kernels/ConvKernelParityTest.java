@@ -44,25 +44,25 @@ class ConvKernelParityTest {
         if (vector != null) Parallel.setThreads(savedThreads);
     }
 
-    private static float[] random(SplittableRandom rnd, int n) {
+    static float[] random(SplittableRandom rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (2 * rnd.nextDouble() - 1);
         return x;
     }
 
-    private static float[] abs(float[] x) {
+    static float[] abs(float[] x) {
         float[] a = new float[x.length];
         for (int i = 0; i < x.length; i++) a[i] = Math.abs(x[i]);
         return a;
     }
 
-    private static float[] nans(int n) {
+    static float[] nans(int n) {
         float[] x = new float[n];
         Arrays.fill(x, Float.NaN);
         return x;
     }
 
-    private static void assertClose(float[] expected, float[] actual, float[] magnitude, int terms, String what) {
+    static void assertClose(float[] expected, float[] actual, float[] magnitude, int terms, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double tolerance = 2 * (terms + 2) * U * magnitude[i] + 1e-30;
