@@ -181,9 +181,9 @@ final class VectorGemm {
                             int mr = Math.min(MR, mb - ir);
                             int cij = cOff + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                kernel(kb, ap, ir * kb, 1, MR, bs, bsOff, bsStride, c, cij, ldc, betaHere);
+                                kernel(kb, ap, ir * kb, bs, bsOff, bsStride, c, cij, ldc, betaHere);
                             } else {
-                                kernel(kb, ap, ir * kb, 1, MR, bs, bsOff, bsStride, ws.tile, 0, NR, 0f);
+                                kernel(kb, ap, ir * kb, bs, bsOff, bsStride, ws.tile, 0, NR, 0f);
                                 mergeTile(ws.tile, mr, nr, c, cij, ldc, betaHere);
                             }
                         }
@@ -276,12 +276,10 @@ final class VectorGemm {
     }
 
     /**
-     * The 8 x NR micro-kernel: C[0:8, 0:NR] = sum_p A(r, p) * B[p][0:NR] + beta * C
-     * (beta == 0: C is not read), where A(r, p) = ap[aOff + r*aRow + p*aCol] (a packed panel has
-     * aRow = 1, aCol = MR; the Winograd GEMMs read their tiles in place) and B row p starts at
-     * b[bOff + p*ldb].
+     * The 8 x NR micro-kernel: C[0:8, 0:NR] = sum_p ap[aOff + p*8 + r] * B[p][0:NR] + beta * C
+     * (beta == 0: C is not read). B row p starts at b[bOff + p*ldb].
      */
-    static void kernel(int kb, float[] ap, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
+    static void kernel(int kb, float[] ap, int aOff, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc, float beta) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -295,22 +293,22 @@ final class VectorGemm {
             FloatVector b0 = FloatVector.fromArray(S, b, bOff);
             FloatVector b1 = FloatVector.fromArray(S, b, bOff + L);
             bOff += ldb;
-            int ai = aOff + p * aCol;
+            int ai = aOff + p * MR;
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, ap[ai + aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
             c50 = av.fma(b0, c50); c51 = av.fma(b1, c51);
-            av = FloatVector.broadcast(S, ap[ai + 6 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
             c60 = av.fma(b0, c60); c61 = av.fma(b1, c61);
-            av = FloatVector.broadcast(S, ap[ai + 7 * aRow]);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
             c70 = av.fma(b0, c70); c71 = av.fma(b1, c71);
         }
         // The epilogue is written out: a helper taking vectors fails to inline in a method this
