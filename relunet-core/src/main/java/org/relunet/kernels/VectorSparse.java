@@ -19,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * with a vector compress ({@code vcompressps} on AVX-512), then C[i][j0 : j0 + 16 vectors] stays
  * in 16 register accumulators while the list is walked, acc += value * B[p][j0 : ...]: 16 loads
  * and 16 FMAs per nonzero, no stores until the end. N is covered in chunks of 16 vectors, then
- * single vectors, then one masked vector. Rows of C are split across threads in contiguous ranges
- * of equal size; each row is summed by one thread in increasing p, so the bits do not depend on
- * the thread count.
+ * single vectors, then one masked vector. Rows of C are split into contiguous ranges, a few per
+ * thread, taken as threads come free; each row is summed by one task in increasing p, so the bits
+ * do not depend on the thread count.
  *
  * <p>Why rows of C and not a dense tile: a register tile of several rows of C would share the loads
  * of B only where those rows are nonzero together, which for ReLU patterns is rarely.
@@ -32,6 +32,8 @@ final class VectorSparse {
     private static final int L = S.length();
     /** Columns of C held in registers: 16 accumulators of L floats (256 at 512 bits). */
     static final int CHUNK = 16 * L;
+    /** Tasks per thread when rows are shared out. */
+    private static final int TASKS_PER_THREAD = 4;
     /** Below this many multiply-adds (M*N*K) a call runs on the calling thread alone. */
     private static final long PARALLEL_MIN = 1L << 16;
 
@@ -70,7 +72,11 @@ final class VectorSparse {
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) return;
-        int tasks = (long) m * n * k < PARALLEL_MIN ? 1 : Math.min(Parallel.threads(), m);
+        // Rows hold different numbers of nonzeros, so equal row ranges per thread leave one waiting:
+        // more tasks than threads, taken as threads come free. Each row is still summed by one task
+        // in one order, so the bits do not depend on the split.
+        int threads = Parallel.threads();
+        int tasks = (long) m * n * k < PARALLEL_MIN || threads == 1 ? 1 : Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
         if (tasks == 1) {
             rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
@@ -210,8 +216,11 @@ final class VectorSparse {
         for (int q = q0; q < q1; q++) {
             acc = FloatVector.broadcast(S, value[q]).fma(FloatVector.fromArray(S, b, bOff + index[q] * ldb, lanes), acc);
         }
-        if (beta != 0f) acc = FloatVector.fromArray(S, c, ci, lanes).fma(FloatVector.broadcast(S, beta), acc);
-        acc.intoArray(c, ci, lanes);
+        if (beta != 0f) {                                     // stores in both branches: no vector phi to box
+            FloatVector.fromArray(S, c, ci, lanes).fma(FloatVector.broadcast(S, beta), acc).intoArray(c, ci, lanes);
+        } else {
+            acc.intoArray(c, ci, lanes);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

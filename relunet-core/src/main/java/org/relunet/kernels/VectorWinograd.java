@@ -174,20 +174,21 @@ final class VectorWinograd {
         FloatVector r2 = v0.fma(MINUS_FIVE, p.fma(MINUS_FOUR, r.neg()));
         FloatVector r3 = s.fma(TWO, q).add(v5.mul(MINUS_FIVE));
         FloatVector r4 = v0.add(p).add(r);
-        if (add) {
-            r0 = r0.add(FloatVector.fromArray(S, dst, d));
-            r1 = r1.add(FloatVector.fromArray(S, dst, d + dst6));
-            r2 = r2.add(FloatVector.fromArray(S, dst, d + 2 * dst6));
-            r3 = r3.add(FloatVector.fromArray(S, dst, d + 3 * dst6));
-            r4 = r4.add(FloatVector.fromArray(S, dst, d + 4 * dst6));
-            v5 = v5.add(FloatVector.fromArray(S, dst, d + 5 * dst6));
+        if (add) {                                       // stores in both branches: no vector phi to box
+            r0.add(FloatVector.fromArray(S, dst, d)).intoArray(dst, d);
+            r1.add(FloatVector.fromArray(S, dst, d + dst6)).intoArray(dst, d + dst6);
+            r2.add(FloatVector.fromArray(S, dst, d + 2 * dst6)).intoArray(dst, d + 2 * dst6);
+            r3.add(FloatVector.fromArray(S, dst, d + 3 * dst6)).intoArray(dst, d + 3 * dst6);
+            r4.add(FloatVector.fromArray(S, dst, d + 4 * dst6)).intoArray(dst, d + 4 * dst6);
+            v5.add(FloatVector.fromArray(S, dst, d + 5 * dst6)).intoArray(dst, d + 5 * dst6);
+        } else {
+            r0.intoArray(dst, d);
+            r1.intoArray(dst, d + dst6);
+            r2.intoArray(dst, d + 2 * dst6);
+            r3.intoArray(dst, d + 3 * dst6);
+            r4.intoArray(dst, d + 4 * dst6);
+            v5.intoArray(dst, d + 5 * dst6);
         }
-        r0.intoArray(dst, d);
-        r1.intoArray(dst, d + dst6);
-        r2.intoArray(dst, d + 2 * dst6);
-        r3.intoArray(dst, d + 3 * dst6);
-        r4.intoArray(dst, d + 4 * dst6);
-        v5.intoArray(dst, d + 5 * dst6);
     }
 
     /** y = A^T M for F(2, 5): y0 = M0 + M1 + M2 + M3 + M4, y1 = (M1 - M2) + 2(M3 - M4) + M5. */
@@ -423,12 +424,13 @@ final class VectorWinograd {
             c0 = av.fma(FloatVector.fromArray(S, b, bOff), c0);
             c1 = av.fma(FloatVector.fromArray(S, b, bOff + L), c1);
         }
-        if (beta != 0f) {
-            c0 = c0.add(FloatVector.fromArray(S, c, cOff));
-            c1 = c1.add(FloatVector.fromArray(S, c, cOff + L));
+        if (beta != 0f) {                                // stores in both branches: no vector phi to box
+            c0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
+            c1.add(FloatVector.fromArray(S, c, cOff + L)).intoArray(c, cOff + L);
+        } else {
+            c0.intoArray(c, cOff);
+            c1.intoArray(c, cOff + L);
         }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + L);
     }
 
 
