@@ -3,6 +3,7 @@ package org.relunet.data;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.relunet.kernels.Parallel;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
 
@@ -70,8 +71,6 @@ public record Dataset(String name, Tensor inputs, int[] labels, int classes, Str
         if (count > dstLabels.length) {
             throw new IllegalArgumentException(name + ": cannot gather " + count + " labels into an array of " + dstLabels.length);
         }
-        float[] src = inputs.data;
-        float[] out = dst.data;
         int n = labels.length;
         for (int i = 0; i < count; i++) {
             int sample = indices[from + i];
@@ -79,8 +78,25 @@ public record Dataset(String name, Tensor inputs, int[] labels, int classes, Str
                 throw new IndexOutOfBoundsException(name + ": sample index " + sample + " at position " + (from + i)
                         + " is outside [0, " + n + ")");
             }
-            System.arraycopy(src, sample * sampleSize, out, i * sampleSize, sampleSize);
             dstLabels[i] = labels[sample];
+        }
+        // Random rows of a large set miss every cache: with both cores copying, twice the misses are in flight.
+        int threads = (long) count * sampleSize < PARALLEL_GATHER ? 1 : Parallel.threads();
+        if (threads == 1) {
+            copyRows(indices, from, count, dst.data, 0, sampleSize);
+            return;
+        }
+        Parallel.forEach(threads, t -> copyRows(indices, from + (int) ((long) count * t / threads),
+                (int) ((long) count * (t + 1) / threads) - (int) ((long) count * t / threads), dst.data,
+                (int) ((long) count * t / threads), sampleSize));
+    }
+
+    /** Below this many floats a gather runs on the calling thread. */
+    private static final int PARALLEL_GATHER = 1 << 16;
+
+    private void copyRows(int[] indices, int from, int count, float[] out, int firstRow, int sampleSize) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(inputs.data, indices[from + i] * sampleSize, out, (firstRow + i) * sampleSize, sampleSize);
         }
     }
 

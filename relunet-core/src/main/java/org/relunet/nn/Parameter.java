@@ -31,5 +31,16 @@ public record Parameter(String name, int[] shape, float[] value, float[] grad, b
 
     public int size() { return value.length; }
 
-    public void zeroGrad() { Arrays.fill(grad, 0f); }
+    public void zeroGrad() {
+        int n = grad.length, threads = org.relunet.kernels.Parallel.threads();
+        if (n < PARALLEL_FILL || threads == 1) {
+            Arrays.fill(grad, 0f);
+            return;
+        }
+        // a big layer's gradient (W1's first: 200k floats) is a memory stream: both cores fill half
+        org.relunet.kernels.Parallel.forEach(threads, t -> Arrays.fill(grad, (int) ((long) n * t / threads), (int) ((long) n * (t + 1) / threads), 0f));
+    }
+
+    /** Gradients at least this long are zeroed by all kernel threads. */
+    private static final int PARALLEL_FILL = 1 << 16;
 }
