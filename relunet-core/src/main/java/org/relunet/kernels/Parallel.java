@@ -109,7 +109,7 @@ public final class Parallel {
                     if (worker.parked) LockSupport.unpark(worker);
                 }
                 job.work();
-                while (job.remaining.get() > 0) Thread.onSpinWait();
+                for (int spins = 1; job.remaining.get() > 0; spins++) spinOrYield(spins);
             } finally {
                 current = null;
                 busy.set(false);
@@ -129,6 +129,23 @@ public final class Parallel {
             workers = grown;
         }
     }
+
+    /**
+     * One step of a busy wait: a pause, and every YIELD_EVERY steps a yield. Linux may wake a worker on
+     * the waker's CPU (wake-affine); two threads spinning on one CPU then starve each other for whole
+     * time slices while the other CPU idles (measured: W1 epochs of 1.0 s instead of 0.5 s, batch-1
+     * latency 300 us instead of 120, in about a third of the runs). The yield hands the CPU over, and
+     * costs about a microsecond when nothing else wants it.
+     */
+    static void spinOrYield(int spins) {
+        if (spins % YIELD_EVERY == 0) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final int YIELD_EVERY = 64;
 
     private static final class Worker extends Thread {
         private final Pool pool;
@@ -153,7 +170,7 @@ public final class Parallel {
                     continue;
                 }
                 if ((++spins & 255) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    spinOrYield(spins);
                     continue;
                 }
                 // Dekker-style hand-shake with Pool.run: either it sees parked and unparks us, or we
