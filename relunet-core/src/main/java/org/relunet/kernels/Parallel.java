@@ -21,8 +21,12 @@ import java.util.function.IntConsumer;
 public final class Parallel {
     private static volatile int threads = defaultThreads();
 
-    /** How long an idle worker spins before parking, in nanoseconds. */
-    private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long an idle worker spins (yielding now and then) before parking, in nanoseconds. Long
+     * enough to span the serial parts of a training step: every unpark risks the kernel waking the
+     * worker on the waker's CPU, and with 200 us one W1 run in eight still fell into that slow mode.
+     */
+    private static final long SPIN_NANOS = 2_000_000;
 
     private Parallel() {}
 
