@@ -128,7 +128,7 @@ public final class Workloads {
             rates.add(n / ((System.nanoTime() - t0) / 1e9));
         }
         Tensor one = Tensor.zeros(1, cnn.inputShape());
-        for (int i = 0; i < 200; i++) {   // warm-up of the batch-1 path
+        for (int i = 0; i < 3000; i++) {  // warm-up: the batch-1 code paths (split by filter or point) need the JIT too
             System.arraycopy(test.inputs().data, (i % n) * sample, one.data, 0, sample);
             cnn.infer(one);
         }

@@ -524,29 +524,34 @@ final class VectorWinograd {
                     padImage(p, s, x, b);
                     for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
                         int t1 = Math.min(p.tiles, t0 + p.block);
-                        inputTiles(p, s, t0, t1);
+                        inputTiles(p, s, t0, t1, t0, s.tmp);
                         points(p, s, t1 - t0, 0, p.xi2);
-                        outputTiles(p, s, t0, t1);
+                        outputTiles(p, s, t0, t1, t0, s.tmp);
                     }
                     writeOutput(p, s, b, bias, out);
                 }
             });
             return;
         }
-        // fewer images than threads (batch-1 inference): the threads share each block's GEMMs by point
+        // fewer images than threads (batch-1 inference): the threads share each block, the transforms
+        // by tiles and the GEMMs by point, in the caller's buffers (each with its own tmp)
         Scratch s = SCRATCH.get();
         s.size(p);
         for (int b = 0; b < batch; b++) {
             padImage(p, s, x, b);
             for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
-                int t1 = Math.min(p.tiles, t0 + p.block), rows = t1 - t0;
-                inputTiles(p, s, t0, t1);
+                int t1 = Math.min(p.tiles, t0 + p.block), rows = t1 - t0, first = t0;
                 if (threads > 1) {
+                    Parallel.forEach(threads, t -> inputTiles(p, s, first + split(rows, threads, t), first + split(rows, threads, t + 1),
+                            first, SCRATCH.get().tmp));
                     Parallel.forEach(threads, t -> points(p, s, rows, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
+                    Parallel.forEach(threads, t -> outputTiles(p, s, first + split(rows, threads, t), first + split(rows, threads, t + 1),
+                            first, SCRATCH.get().tmp));
                 } else {
+                    inputTiles(p, s, t0, t1, t0, s.tmp);
                     points(p, s, rows, 0, p.xi2);
+                    outputTiles(p, s, t0, t1, t0, s.tmp);
                 }
-                outputTiles(p, s, t0, t1);
             }
             writeOutput(p, s, b, bias, out);
         }
@@ -560,18 +565,18 @@ final class VectorWinograd {
         }
     }
 
-    /** Y_t = A^T M_t A for the tiles [t0, t1) (block rows 0..), into yt (tilesH*m, tilesW*m, OCp). */
-    private static void outputTiles(Plan p, Scratch s, int t0, int t1) {
+    /** Y_t = A^T M_t A for the tiles [t0, t1) (block rows t - base), into yt (tilesH*m, tilesW*m, OCp). */
+    private static void outputTiles(Plan p, Scratch s, int t0, int t1, int base, float[] tmp) {
         int to = p.xi2 * p.ocp, ow = p.tilesW * p.m;
         for (int t = t0; t < t1; t++) {
             int ty = t / p.tilesW, tx = t % p.tilesW;
             for (int c = 0; c < p.ocp; c += L) {
-                int src = (t - t0) * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
+                int src = (t - base) * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
                 if (p.m == 2) {                          // Y = A^T M A: rows into tmp, then columns
-                    for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, s.tmp, u * 2 * L, L);
-                    for (int j = 0; j < 2; j++) at2(s.tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
+                    for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, tmp, u * 2 * L, L);
+                    for (int j = 0; j < 2; j++) at2(tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
                 } else {
-                    sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, s.tmp);
+                    sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, tmp);
                 }
             }
         }
@@ -604,14 +609,14 @@ final class VectorWinograd {
         }
     }
 
-    /** V[t - t0][xi] = (B^T d_t B)[xi] for the tiles [t0, t1) of xin. */
-    private static void inputTiles(Plan p, Scratch s, int t0, int t1) {
+    /** V[t - base][xi] = (B^T d_t B)[xi] for the tiles [t0, t1) of xin (tmp: the running thread's). */
+    private static void inputTiles(Plan p, Scratch s, int t0, int t1, int base, float[] tmp) {
         int tc = p.xi2 * p.cp;
         for (int t = t0; t < t1; t++) {
             int ty = t / p.tilesW, tx = t % p.tilesW;
             for (int c = 0; c < p.cp; c += L) {
                 inputTile(s.xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
-                        s.v, (t - t0) * tc + c, p.a * p.cp, p.cp, s.tmp);
+                        s.v, (t - base) * tc + c, p.a * p.cp, p.cp, tmp);
             }
         }
     }
@@ -686,7 +691,7 @@ final class VectorWinograd {
                     }
                 }
             }
-            inputTiles(p, s, t0, t1);
+            inputTiles(p, s, t0, t1, t0, s.tmp);
             for (int xi = 0; xi < p.xi2; xi++) {         // dU[xi] (Cp, OCp) += V[xi]^T dM[xi]
                 product(p.cp, p.ocp, rows, s.v, xi * p.cp, 1, tc, s.mx, xi * p.ocp, to, du, xi * p.cp * p.ocp, p.ocp, 1f);
             }
