@@ -118,20 +118,9 @@ final class VectorConvolution {
     private static final class Workspace {
         final Plan forward = new Plan();
         final Plan inputGradient = new Plan();
-        float[][] weightSums = new float[0][];            // per task: dW^T (panels*MR, OCp)
-        float[][] biasSums = new float[0][];              // per task: (OC)
+        final TaskSums sums = new TaskSums();             // per task: weight dW^T (panels*MR, OCp), bias (OC)
         float[] col = new float[0], cols = new float[0];  // the im2col path
 
-        void sums(int tasks, int weightLength, int biasLength) {
-            if (weightSums.length < tasks) {
-                weightSums = java.util.Arrays.copyOf(weightSums, tasks);
-                biasSums = java.util.Arrays.copyOf(biasSums, tasks);
-            }
-            for (int t = 0; t < tasks; t++) {
-                if (weightSums[t] == null || weightSums[t].length < weightLength) weightSums[t] = new float[weightLength];
-                if (biasSums[t] == null || biasSums[t].length < biasLength) biasSums[t] = new float[biasLength];
-            }
-        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -359,8 +348,8 @@ final class VectorConvolution {
         int tasks = Math.min(Parallel.threads(), batch);
         int oc = (filters + NR - 1) / NR * NR;           // OC rounded up to whole strips
         int weightLength = (patch + MR - 1) / MR * MR * oc;   // dW^T in whole panels of patch rows
-        ws.sums(tasks, weightLength, filters);
-        float[][] weightSums = ws.weightSums, biasSums = ws.biasSums;
+        ws.sums.ensure(tasks, weightLength, filters);
+        float[][] weightSums = ws.sums.weight, biasSums = ws.sums.bias;
         Plan inputPlan = inGrad;
         if (tasks <= 1) {
             backwardImages(g, fwd, inputPlan, 0, batch, x, dOut, weightSums[0], biasSums[0], dBias != null, dx);

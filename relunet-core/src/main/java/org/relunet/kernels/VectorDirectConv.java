@@ -88,19 +88,7 @@ final class VectorDirectConv {
     private static final class Workspace {
         float[] packed = new float[0];            // forward: group q, packed[(q*depth + p)*MR + r] = W[q*MR + r][p]
         int[] off = new int[0];                   // (depth)
-        float[][] weightSums = new float[0][];    // per task: (OC rounded to FR, depth rounded to PR, L)
-        float[][] biasSums = new float[0][];      // per task: (OC, L)
-
-        void sums(int tasks, int weightLength, int biasLength) {
-            if (weightSums.length < tasks) {
-                weightSums = java.util.Arrays.copyOf(weightSums, tasks);
-                biasSums = java.util.Arrays.copyOf(biasSums, tasks);
-            }
-            for (int t = 0; t < tasks; t++) {
-                if (weightSums[t] == null || weightSums[t].length < weightLength) weightSums[t] = new float[weightLength];
-                if (biasSums[t] == null || biasSums[t].length < biasLength) biasSums[t] = new float[biasLength];
-            }
-        }
+        final TaskSums sums = new TaskSums();     // per task: weight (OC rounded to FR, depth rounded to PR, L), bias (OC, L)
 
         int[] offsets(ConvShape g) {
             int k = g.kernel(), depth = g.patch(), copy = (g.height() + 2 * g.pad()) * g.outW();
@@ -340,8 +328,8 @@ final class VectorDirectConv {
         boolean byImage = batch >= threads;
         int tasks = byImage ? Math.min(threads, batch) : Math.min(threads, groups);
         int sumTasks = byImage ? tasks : 1;              // split by groups, the tasks fill disjoint parts of one sum
-        ws.sums(sumTasks, groups * FR * depthP * L, filters * L);
-        float[][] weightSums = ws.weightSums, biasSums = ws.biasSums;
+        ws.sums.ensure(sumTasks, groups * FR * depthP * L, filters * L);
+        float[][] weightSums = ws.sums.weight, biasSums = ws.sums.bias;
         boolean wantBias = dBias != null;
         if (tasks <= 1) {
             backwardImages(g, 0, batch, 0, groups, x, dOut, off, weightSums[0], biasSums[0], wantBias);

@@ -235,9 +235,8 @@ final class VectorWinograd {
         float[] utWeights = new float[0];  // the weights ut was made from
         boolean utValid;
         float[] wt = new float[0];     // (C*r*r, OCp) or (OC*r*r, Cp): the filters with one channel kind in lanes
-        float[][] du = new float[0][]; // per task (a*a, Cp, OCp)
+        final TaskSums sums = new TaskSums();  // per task: dU (a*a, Cp, OCp), bias (OCp)
         final int[] ocMap = new int[L], cMap = new int[L];
-        float[][] biasSums = new float[0][];
 
         void geometry(ConvShape g) {
             if (tf != transforms(g.kernel()) || channels != g.channels() || filters != g.filters()) utValid = false;
@@ -277,15 +276,10 @@ final class VectorWinograd {
         }
 
         void sums(int tasks) {
-            if (du.length < tasks) {
-                du = Arrays.copyOf(du, tasks);
-                biasSums = Arrays.copyOf(biasSums, tasks);
-            }
+            sums.ensure(tasks, xi2 * cp * ocp, ocp);
             for (int t = 0; t < tasks; t++) {
-                if (du[t] == null || du[t].length < xi2 * cp * ocp) du[t] = new float[xi2 * cp * ocp];
-                if (biasSums[t] == null || biasSums[t].length < ocp) biasSums[t] = new float[ocp];
-                Arrays.fill(du[t], 0, xi2 * cp * ocp, 0f);
-                Arrays.fill(biasSums[t], 0, ocp, 0f);
+                Arrays.fill(sums.weight[t], 0, xi2 * cp * ocp, 0f);
+                Arrays.fill(sums.bias[t], 0, ocp, 0f);
             }
         }
     }
@@ -631,24 +625,24 @@ final class VectorWinograd {
         int batch = g.batch(), tasks = Math.min(Parallel.threads(), batch);
         p.sums(tasks);
         if (tasks <= 1) {
-            for (int b = 0; b < batch; b++) backwardImage(p, x, dOut, b, p.du[0], p.biasSums[0], dx);
+            for (int b = 0; b < batch; b++) backwardImage(p, x, dOut, b, p.sums.weight[0], p.sums.bias[0], dx);
         } else {
             Parallel.forEach(tasks, t -> {
                 for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
-                    backwardImage(p, x, dOut, b, p.du[t], p.biasSums[t], dx);
+                    backwardImage(p, x, dOut, b, p.sums.weight[t], p.sums.bias[t], dx);
                 }
             });
         }
-        float[] du = p.du[0];                            // the task sums, in task order
+        float[] du = p.sums.weight[0];                            // the task sums, in task order
         for (int t = 1; t < tasks; t++) {
-            float[] more = p.du[t];
+            float[] more = p.sums.weight[t];
             for (int i = 0; i < n; i++) du[i] += more[i];
         }
         filterTransformBackward(p, du, dWeight);
         if (dBias != null) {
             for (int f = 0; f < p.filters; f++) {
-                float sum = p.biasSums[0][f];
-                for (int t = 1; t < tasks; t++) sum += p.biasSums[t][f];
+                float sum = p.sums.bias[0][f];
+                for (int t = 1; t < tasks; t++) sum += p.sums.bias[t][f];
                 dBias[f] += sum;
             }
         }
