@@ -91,8 +91,7 @@ final class VectorTransforms {
             if (width >= 8) v = v.fma(SIGN4, v.rearrange(SWAP4));
             if (V >= 16 && width >= 16) v = v.fma(SIGN8, v.rearrange(SWAP8));
             for (int h = 16; h < width; h *= 2) v = registerStage(v, h);   // vectors wider than 512 bits
-            if (scale != 1f) v = v.mul(scale);
-            v.intoArray(x, from + i);
+            v.mul(scale).intoArray(x, from + i);        // x * 1 is exact
         }
         for (int h = 1; h < width; h *= 2) {
             for (int block = from + i; block < from + count; block += 2 * h) {
@@ -131,7 +130,6 @@ final class VectorTransforms {
 
     /** Stages h and 2h in one pass: (a0, a1, a2, a3) at j, j+h, j+2h, j+3h. */
     private static void radix4(float[] x, int o, int len, int h, float scale) {
-        boolean scaled = scale != 1f;
         for (int block = o; block < o + len; block += 4 * h) {
             for (int j = block; j < block + h; j += V) {
                 FloatVector a0 = FloatVector.fromArray(S, x, j);
@@ -140,34 +138,23 @@ final class VectorTransforms {
                 FloatVector a3 = FloatVector.fromArray(S, x, j + 3 * h);
                 FloatVector s01 = a0.add(a1), d01 = a0.sub(a1), s23 = a2.add(a3), d23 = a2.sub(a3);
                 FloatVector y0 = s01.add(s23), y2 = s01.sub(s23), y1 = d01.add(d23), y3 = d01.sub(d23);
-                if (scaled) {
-                    y0 = y0.mul(scale);
-                    y1 = y1.mul(scale);
-                    y2 = y2.mul(scale);
-                    y3 = y3.mul(scale);
-                }
-                y0.intoArray(x, j);
-                y1.intoArray(x, j + h);
-                y2.intoArray(x, j + 2 * h);
-                y3.intoArray(x, j + 3 * h);
+                // times scale always (x * 1 is exact): a vector assigned in an if is a phi C2 may box
+                y0.mul(scale).intoArray(x, j);
+                y1.mul(scale).intoArray(x, j + h);
+                y2.mul(scale).intoArray(x, j + 2 * h);
+                y3.mul(scale).intoArray(x, j + 3 * h);
             }
         }
     }
 
     /** Stage h alone: (a, b) at j, j+h. */
     private static void radix2(float[] x, int o, int len, int h, float scale) {
-        boolean scaled = scale != 1f;
         for (int block = o; block < o + len; block += 2 * h) {
             for (int j = block; j < block + h; j += V) {
                 FloatVector a = FloatVector.fromArray(S, x, j);
                 FloatVector b = FloatVector.fromArray(S, x, j + h);
-                FloatVector y0 = a.add(b), y1 = a.sub(b);
-                if (scaled) {
-                    y0 = y0.mul(scale);
-                    y1 = y1.mul(scale);
-                }
-                y0.intoArray(x, j);
-                y1.intoArray(x, j + h);
+                a.add(b).mul(scale).intoArray(x, j);     // times scale always: x * 1 is exact
+                a.sub(b).mul(scale).intoArray(x, j + h);
             }
         }
     }
