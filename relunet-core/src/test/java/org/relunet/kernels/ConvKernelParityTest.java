@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole-convolution kernels (convForward, convBackward) of VectorKernels against the scalar
@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * Each element's tolerance scales with its reduction length and the sum of its terms' magnitudes,
  * which the reference computes on absolute values.
  */
+@ExtendWith(RestoresThreads.class)
 class ConvKernelParityTest {
     private static final double U = 0x1p-24;
 
@@ -31,17 +32,10 @@ class ConvKernelParityTest {
 
     private final Kernels scalar = new ScalarKernels();
     private Kernels vector;
-    private int savedThreads;
 
     @BeforeEach
     void setUp() {
         vector = VectorOrSkip.kernels();
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        if (vector != null) Parallel.setThreads(savedThreads);
     }
 
     static float[] random(SplittableRandom rnd, int n) {

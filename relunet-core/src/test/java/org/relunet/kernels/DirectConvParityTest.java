@@ -11,9 +11,9 @@ import static org.relunet.kernels.ConvKernelParityTest.random;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link VectorDirectConv} (stride 1, few channels) called directly, also on shapes that
@@ -23,21 +23,13 @@ import org.junit.jupiter.api.Test;
  * batches 1, 3, 64 (fewer images than threads splits the filter groups instead), 1 to 3 threads;
  * and the same bits twice for a given thread count. Tolerances as in {@link ConvKernelParityTest}.
  */
+@ExtendWith(RestoresThreads.class)
 class DirectConvParityTest {
     private final Kernels scalar = new ScalarKernels();
-    private int savedThreads;
-    private boolean vector;
 
     @BeforeEach
     void setUp() {
         VectorOrSkip.kernels();
-        vector = true;
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        if (vector) Parallel.setThreads(savedThreads);
     }
 
     /** (B, C, H, W, OC, K, pad): W2's first layer, the ragged cases by hand, then a seeded sample of the grid. */

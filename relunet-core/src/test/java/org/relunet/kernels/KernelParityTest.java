@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * VectorKernels against the reference ScalarKernels, element by element, on awkward sizes (1, 3,
@@ -18,23 +18,17 @@ import org.junit.jupiter.api.Test;
  * twice that. Copies, single adds and selects must match bit for bit. Skipped without the
  * Vector API (run with {@code --add-modules jdk.incubator.vector}).
  */
+@ExtendWith(RestoresThreads.class)
 class KernelParityTest {
     private static final int[] SIZES = {1, 3, 13, 207, 4099, 70_001};
     private static final double U = 0x1p-24;
 
     private final Kernels scalar = new ScalarKernels();
     private Kernels vector;
-    private int savedThreads;
 
     @BeforeEach
     void setUp() {
         vector = VectorOrSkip.kernels();
-        savedThreads = Parallel.threads();
-    }
-
-    @AfterEach
-    void restoreThreads() {
-        if (vector != null) Parallel.setThreads(savedThreads);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The worker pool: every task runs exactly once, nesting runs inline, failures come back. */
+@ExtendWith(RestoresThreads.class)
 class ParallelTest {
-    private int savedThreads;
-
-    @BeforeEach
-    void save() { savedThreads = Parallel.threads(); }
-
-    @AfterEach
-    void restore() { Parallel.setThreads(savedThreads); }
-
     @Test
     void everyTaskRunsExactlyOnceForManyCalls() {
         for (int threads : new int[] {1, 2, 4}) {

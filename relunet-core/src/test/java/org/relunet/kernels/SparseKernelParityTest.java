@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The zero-skipping GEMM ({@link Kernels#sparseGemm}) and its helpers: the reference against the
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * densities 0, 0.1, 0.5 and 1, with 1, 2 and 3 threads, whose bits must not differ. The
  * reference tests run in every build; the vector ones are skipped without the Vector API.
  */
+@ExtendWith(RestoresThreads.class)
 class SparseKernelParityTest {
     private static final double U = 0x1p-24;
     private static final int[] ROWS = {1, 3, 64, 130};
@@ -26,13 +26,6 @@ class SparseKernelParityTest {
     private static final float[] BETAS = {0f, 1f, -0.5f};
 
     private final Kernels scalar = new ScalarKernels();
-    private int savedThreads;
-
-    @BeforeEach
-    void save() { savedThreads = Parallel.threads(); }
-
-    @AfterEach
-    void restore() { Parallel.setThreads(savedThreads); }
 
     /** One case: op(A) (M, K) with a fraction 1 - density of exact zeros, B (K, N), C (M, N). */
     private record Case(boolean transA, int m, int n, int k, float beta, float[] a, float[] b, float[] c) {

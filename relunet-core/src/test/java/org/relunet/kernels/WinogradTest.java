@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Winograd convolution: the solved transforms against the definition and against the published
@@ -18,13 +18,8 @@ import org.junit.jupiter.api.Test;
  * bits twice. Tolerances: Winograd rounds differently from a direct sum (the transforms add terms
  * of up to 5x the inputs), so each element may differ by 2e-5 of the largest |value| of its array.
  */
+@ExtendWith(RestoresThreads.class)
 class WinogradTest {
-    private final int savedThreads = Parallel.threads();
-
-    @AfterEach
-    void restoreThreads() {
-        Parallel.setThreads(savedThreads);
-    }
 
     private static float[] random(SplittableRandom rnd, int n) {
         float[] x = new float[n];
