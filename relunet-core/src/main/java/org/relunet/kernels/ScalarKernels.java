@@ -497,17 +497,20 @@ public final class ScalarKernels implements Kernels {
 
     @Override public void switchedScaleBackward(float[] x, float[] dOut, int rows, int cols, float[] a, float[] b,
                                                 float[] dIn, float[] da, float[] db) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                float v = x[o + j], g = dOut[o + j];
-                if (v > 0f) {
-                    da[j] += v * g;
-                    dIn[o + j] = a[j] * g;
-                } else {
-                    db[j] += v * g;
-                    dIn[o + j] = b[j] * g;
-                }
+        for (int r = 0; r < rows; r++) switchedScaleBackwardRow(x, dOut, r * cols, 0, cols, a, b, dIn, da, db);
+    }
+
+    /** {@link #switchedScaleBackward} on columns [j0, j1) of the row at offset o: also the vector kernel's scalar tail. */
+    static void switchedScaleBackwardRow(float[] x, float[] dOut, int o, int j0, int j1, float[] a, float[] b,
+                                         float[] dIn, float[] da, float[] db) {
+        for (int j = j0; j < j1; j++) {
+            float v = x[o + j], g = dOut[o + j];
+            if (v > 0f) {
+                da[j] += v * g;
+                dIn[o + j] = a[j] * g;
+            } else {
+                db[j] += v * g;
+                dIn[o + j] = b[j] * g;
             }
         }
     }

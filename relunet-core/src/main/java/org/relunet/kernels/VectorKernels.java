@@ -560,16 +560,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector.fromArray(S, db, j).add(vg, positive.not()).intoArray(db, j);
                 FloatVector.fromArray(S, b, j).blend(FloatVector.fromArray(S, a, j), positive).mul(g).intoArray(dIn, o + j);
             }
-            for (; j < cols; j++) {
-                float v = x[o + j], g = dOut[o + j];
-                if (v > 0f) {
-                    da[j] += v * g;
-                    dIn[o + j] = a[j] * g;
-                } else {
-                    db[j] += v * g;
-                    dIn[o + j] = b[j] * g;
-                }
-            }
+            ScalarKernels.switchedScaleBackwardRow(x, dOut, o, j, cols, a, b, dIn, da, db);
         }
     }
 }
