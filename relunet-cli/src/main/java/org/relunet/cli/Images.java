@@ -2,9 +2,15 @@ package org.relunet.cli;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
+
+import org.relunet.data.Idx;
+import org.relunet.tensor.Shape;
+import org.relunet.tensor.Tensor;
 
 /**
  * Turns a picture (PNG, or any format {@link ImageIO} reads) into what a Fashion-MNIST model
@@ -45,6 +51,39 @@ final class Images {
             }
         }
         return new Grey(w, h, grey);
+    }
+
+    /** Whether a file starts like an IDX file: two zero bytes, or a gzip header (a compressed IDX file). */
+    static boolean isIdx(Path p) throws IOException {
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(head, 0, 4);
+        }
+        // IDX starts with two zero bytes; gzip (a compressed IDX file) with 1f 8b.
+        return n >= 2 && ((head[0] == 0 && head[1] == 0) || ((head[0] & 0xFF) == 0x1f && (head[1] & 0xFF) == 0x8b));
+    }
+
+    /** {@link #read} for a command's input: an unreadable or unknown picture is a user error naming the file and the formats. */
+    static Grey readInput(Path file) {
+        Grey grey;
+        try {
+            grey = read(file);
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read the picture (" + e.getMessage() + "); give a PNG, JPEG, GIF or BMP file", e);
+        }
+        if (grey == null) throw new UserError(file + ": neither an IDX images file nor a picture Java can read; give a PNG, JPEG, GIF or BMP file");
+        return grey;
+    }
+
+    /** All images of an IDX file (N, C, H, W), which must have the model's input shape. */
+    static Tensor readIdx(Path file, Shape shape) {
+        Tensor images = Idx.readImages(file);
+        if (!images.sampleShape().equals(shape)) {
+            throw new UserError(file + ": holds images of shape " + images.sampleShape() + " but the model expects " + shape
+                    + "; use a model trained on such images");
+        }
+        return images;
     }
 
     /** Area-averaging resample to {@code outW x outH}. */

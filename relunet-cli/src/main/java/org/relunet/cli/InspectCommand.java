@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.relunet.data.Idx;
 import org.relunet.inspect.ActivationPattern;
 import org.relunet.inspect.EffectiveLinearMap;
 import org.relunet.inspect.LocalJacobian;
@@ -89,7 +88,7 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             if (!shape.isImage()) throw new UserError("the model takes " + shape + " vectors, not images; give --point with " + shape.size() + " values");
             int i = index == null ? 0 : index;
-            boolean idx = PredictCommand.isIdx(input);
+            boolean idx = Images.isIdx(input);
             x = idx ? idxImage(input, shape, i) : picture(input, shape, err);
             String name = input.getFileName().toString();
             what = name + (idx ? "[" + i + "]" : "");
@@ -200,10 +199,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static float[] idxImage(Path p, Shape shape, int i) {
-        Tensor images = Idx.readImages(p);
-        if (!images.sampleShape().equals(shape)) {
-            throw new UserError(p + ": holds images of shape " + images.sampleShape() + " but the model expects " + shape + "; use a model trained on such images");
-        }
+        Tensor images = Images.readIdx(p, shape);
         if (i >= images.batch()) throw new UserError("--index " + i + ": " + p.getFileName() + " holds " + images.batch() + " images; give 0.." + (images.batch() - 1));
         int n = shape.size();
         return java.util.Arrays.copyOfRange(images.data, i * n, (i + 1) * n);
@@ -211,13 +207,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private float[] picture(Path p, Shape shape, PrintWriter err) throws IOException {
         if (shape.dim(0) != 1) throw new UserError("the model expects input " + shape + ", not grey pictures; give an IDX file of such images");
-        Images.Grey grey;
-        try {
-            grey = Images.read(p);
-        } catch (IOException e) {
-            throw new UserError(p + ": cannot read the picture (" + e.getMessage() + "); give a PNG, JPEG, GIF or BMP file", e);
-        }
-        if (grey == null) throw new UserError(p + ": neither an IDX images file nor a picture Java can read; give a PNG, JPEG, GIF or BMP file");
+        Images.Grey grey = Images.readInput(p);
         int h = shape.dim(1), w = shape.dim(2);
         if (grey.width() != w || grey.height() != h) {
             err.println(p + ": the picture is " + grey.width() + "x" + grey.height() + " pixels; resized to the model's " + w + "x" + h);

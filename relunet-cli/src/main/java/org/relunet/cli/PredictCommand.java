@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.relunet.data.Idx;
 import org.relunet.io.ModelFile;
 import org.relunet.nn.Model;
 import org.relunet.tensor.Shape;
@@ -63,29 +62,15 @@ final class PredictCommand implements Callable<Integer> {
         Shape shape = m.inputShape();
         for (Path p : inputs) {
             List<String> labels = new ArrayList<>();
-            Tensor x = isIdx(p) ? idx(p, shape, max, labels, err) : picture(p, shape, labels, err);
+            Tensor x = Images.isIdx(p) ? idx(p, shape, max, labels, err) : picture(p, shape, labels, err);
             Tensor probabilities = m.predict(x);
             for (int i = 0; i < labels.size(); i++) out.println(labels.get(i) + ": " + top(probabilities.data, i * classes, classes, k, names));
         }
         return Main.OK;
     }
 
-    static boolean isIdx(Path p) throws IOException {
-        byte[] head = new byte[4];
-        int n;
-        try (InputStream in = Files.newInputStream(p)) {
-            n = in.readNBytes(head, 0, 4);
-        }
-        // IDX starts with two zero bytes; gzip (a compressed IDX file) with 1f 8b.
-        return n >= 2 && ((head[0] == 0 && head[1] == 0) || ((head[0] & 0xFF) == 0x1f && (head[1] & 0xFF) == 0x8b));
-    }
-
     private Tensor idx(Path p, Shape shape, int max, List<String> labels, PrintWriter err) {
-        Tensor images = Idx.readImages(p);   // (N, 1, H, W)
-        if (!images.sampleShape().equals(shape)) {
-            throw new UserError(p + ": holds images of shape " + images.sampleShape() + " but the model expects " + shape
-                    + "; use a model trained on such images");
-        }
+        Tensor images = Images.readIdx(p, shape);   // (N, 1, H, W)
         int n = Math.min(max, images.batch());
         if (n < images.batch()) err.println(p + ": classifying the first " + n + " of " + images.batch() + " images (--limit N for more)");
         Tensor x = Tensor.zeros(n, shape);
@@ -98,13 +83,7 @@ final class PredictCommand implements Callable<Integer> {
         if (!shape.isImage() || shape.dim(0) != 1) {
             throw new UserError("the model expects input " + shape + ", not grey images; predict on pictures needs a model trained on images such as fashion-mnist");
         }
-        Images.Grey grey;
-        try {
-            grey = Images.read(p);
-        } catch (IOException e) {
-            throw new UserError(p + ": cannot read the picture (" + e.getMessage() + "); give a PNG, JPEG, GIF or BMP file", e);
-        }
-        if (grey == null) throw new UserError(p + ": neither an IDX images file nor a picture Java can read; give a PNG, JPEG, GIF or BMP file");
+        Images.Grey grey = Images.readInput(p);
         int h = shape.dim(1), w = shape.dim(2);
         if (grey.width() != w || grey.height() != h) {
             err.println(p + ": the picture is " + grey.width() + "x" + grey.height() + " pixels; resized to the model's " + w + "x" + h
