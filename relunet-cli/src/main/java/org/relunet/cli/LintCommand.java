@@ -12,7 +12,6 @@ import org.relunet.inspect.ModelLint;
 import org.relunet.io.ModelFile;
 import org.relunet.nn.LayerSpec;
 import org.relunet.nn.LayerSpecParser;
-import org.relunet.nn.Presets;
 import org.relunet.tensor.Shape;
 
 import picocli.CommandLine.Command;
@@ -66,11 +65,7 @@ final class LintCommand implements Callable<Integer> {
             shape = c.model().inputShape();
         } else {
             shape = SummaryCommand.parseShape(inputShape);
-            try {
-                specs = LayerSpecParser.parse(preset != null ? Presets.spec(preset) : layers);
-            } catch (IllegalArgumentException e) {
-                throw new UserError((preset != null ? "--preset: " : "--layers: ") + e.getMessage());
-            }
+            specs = SummaryCommand.parseSpecs(preset, layers);
         }
         List<Finding> findings = ModelLint.check(specs, shape);
         out.println("model     " + LayerSpecParser.format(specs) + " on input " + shape);

@@ -69,18 +69,7 @@ final class SummaryCommand implements Callable<Integer> {
             return Main.OK;
         }
         Shape shape = parseShape(inputShape);
-        String text;
-        try {
-            text = preset != null ? Presets.spec(preset) : layers;
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--preset: " + e.getMessage());
-        }
-        List<LayerSpec> specs;
-        try {
-            specs = LayerSpecParser.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--layers: " + e.getMessage());
-        }
+        List<LayerSpec> specs = parseSpecs(preset, layers);
         if (activation != null) {
             LayerSpec replacement = TrainCommand.activationSpec(activation);
             specs = TrainCommand.withActivation(specs, replacement);
@@ -94,6 +83,21 @@ final class SummaryCommand implements Callable<Integer> {
         }
         out.print(m.summary());
         return Main.OK;
+    }
+
+    /** The layers of {@code --preset NAME} or, when it is null, of {@code --layers SPEC}; a bad name or spec is a user error naming its option. */
+    static List<LayerSpec> parseSpecs(String preset, String layers) {
+        String text;
+        try {
+            text = preset != null ? Presets.spec(preset) : layers;
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--preset: " + e.getMessage());
+        }
+        try {
+            return LayerSpecParser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--layers: " + e.getMessage());
+        }
     }
 
     static Shape parseShape(String text) {
