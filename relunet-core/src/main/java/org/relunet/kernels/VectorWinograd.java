@@ -80,15 +80,13 @@ final class VectorWinograd {
     /** The four tile transforms of one F(m, r). */
     private static final class Transforms {
         final Winograd w;
-        final Sparse bt, b, at, a;   // B^T (a, a), B (a, a), A^T (m, a), A (a, m)
+        final Sparse at, a;          // A^T (m, a), A (a, m): F(4, 3)'s output transforms (m = 2 has at2 and a2)
         final Sparse g, gt;          // G (a, r), G^T (r, a)
 
         Transforms(Winograd w) {
             this.w = w;
             this.g = Sparse.of(w.g, w.alpha, w.r, false);
             this.gt = Sparse.of(w.g, w.alpha, w.r, true);
-            this.bt = Sparse.of(w.bt, w.alpha, w.alpha, false);
-            this.b = Sparse.of(w.bt, w.alpha, w.alpha, true);
             this.at = Sparse.of(w.at, w.m, w.alpha, false);
             this.a = Sparse.of(w.at, w.m, w.alpha, true);
         }
@@ -141,7 +139,8 @@ final class VectorWinograd {
     // B^T is the same for F(2x2, 5x5) and F(4x4, 3x3) (points 0, +-1, +-2, infinity); the generic
     // sandwich spends about twice the operations on it. Each routine maps 6 (or 2) vectors read at
     // a stride to 6 (or 2) vectors written at a stride; a tile transform is one pass over its rows
-    // into tmp, then one over tmp's columns. Tests hold them to the generic matrices.
+    // into tmp, then one over tmp's columns. WinogradTest holds them (through whole convolutions
+    // against the direct reference) and the solved B^T (to Lavin and Gray's published matrix).
 
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f), FOUR = FloatVector.broadcast(S, 4f);
     private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), MINUS_FOUR = FloatVector.broadcast(S, -4f);

@@ -155,7 +155,10 @@ public final class Winograd {
 
     int tilesW(ConvShape s) { return (s.outW() + m - 1) / m; }
 
-    /** The transformed filters U[xi][c][oc] = (G g_(oc,c) G^T)[xi] of weight (OC, C*r*r), into u (alpha^2, cStride... ). */
+    /**
+     * The transformed filters U[xi][c][oc] = (G g_(oc,c) G^T)[xi] of weight (OC, C*r*r), written to
+     * u[xi*xiStride + c*cStride + oc*ocStride].
+     */
     void filterTransform(float[] weight, int filters, int channels, float[] u, int cStride, int ocStride, int xiStride) {
         int a = alpha;
         float[] tmp = new float[a * r];
@@ -174,31 +177,6 @@ public final class Winograd {
                         float s = 0;
                         for (int k = 0; k < r; k++) s += tmp[i * r + k] * g[j * r + k];
                         u[(i * a + j) * xiStride + c * cStride + oc * ocStride] = s;
-                    }
-                }
-            }
-        }
-    }
-
-    /** The adjoint of {@link #filterTransform}: dWeight[oc][c] += G^T dU[.][c][oc] G (r, r). */
-    void filterTransformBackward(float[] du, int filters, int channels, int cStride, int ocStride, int xiStride, float[] dWeight) {
-        int a = alpha;
-        float[] tmp = new float[r * a];
-        for (int oc = 0; oc < filters; oc++) {
-            for (int c = 0; c < channels; c++) {
-                for (int k = 0; k < r; k++) {             // tmp = G^T dU    (r, alpha)
-                    for (int j = 0; j < a; j++) {
-                        float s = 0;
-                        for (int i = 0; i < a; i++) s += g[i * r + k] * du[(i * a + j) * xiStride + c * cStride + oc * ocStride];
-                        tmp[k * a + j] = s;
-                    }
-                }
-                int w = (oc * channels + c) * r * r;
-                for (int k = 0; k < r; k++) {             // dg = tmp G      (r, r)
-                    for (int l = 0; l < r; l++) {
-                        float s = 0;
-                        for (int j = 0; j < a; j++) s += tmp[k * a + j] * g[j * r + l];
-                        dWeight[w + k * r + l] += s;
                     }
                 }
             }
