@@ -189,6 +189,49 @@ class SparseKernelParityTest {
     }
 
     @Test
+    void vectorUnionPathOnPictureLikeRowsEqualsTheReference() {
+        // Rows that share their zeros (a picture's background) go the union path in groups of 4;
+        // 67 rows leave 3 for the one-row path, and widths 64, 100 and 300 cover the 4-vector tile,
+        // the single vectors and the masked tail.
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(17);
+        int m = 67, k = 97;
+        float[] a = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = k / 4; p < 3 * k / 4; p++) a[i * k + p] = rnd.nextDouble() < 0.9 ? (float) rnd.nextGaussian() : 0f;
+        }
+        assertTrue(VectorSparse.unionPays(a, 0, k, k), "picture-like rows take the union path");
+        float[] scattered = new float[4 * k];                        // ReLU-like: a quarter nonzero, anywhere
+        for (int i = 0; i < scattered.length; i++) scattered[i] = rnd.nextDouble() < 0.25 ? 1f : 0f;
+        assertTrue(!VectorSparse.unionPays(scattered, 0, k, k), "scattered rows take the one-row path");
+        for (int n : new int[] {64, 100, 300}) {
+            for (float beta : BETAS) {
+                float[] b = new float[k * n], c = new float[m * n];
+                for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+                for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
+                Case cs = new Case(false, m, n, k, beta, a, b, c);
+                Parallel.setThreads(1);
+                float[] one = cs.sparse(vector);
+                assertClose(cs, cs.sparse(scalar), one, "union path vs reference");
+                for (int i = 0; i < m; i++) {                           // row by row: the one-row path, the same bits
+                    float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
+                    vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
+                    for (int j = 0; j < n; j++) {
+                        assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(one[i * n + j]), cs.where(i, j) + ": one-row path vs group");
+                    }
+                }
+                for (int threads : new int[] {2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] more = cs.sparse(vector);
+                    for (int i = 0; i < one.length; i++) {
+                        assertEquals(Float.floatToIntBits(one[i]), Float.floatToIntBits(more[i]), cs.where(i / n, i % n) + ", " + threads + " threads");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void vectorFollowsTheZeroTimesNaNConvention() {
         Kernels vector = VectorOrSkip.kernels();
         checkConvention(vector, new float[] {0f, 2f, 1f, 0f}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f});
