@@ -43,13 +43,37 @@ public interface Kernels {
      * with {@code beta == 0} C is not read. The work is proportional to the nonzeros of A, so it
      * pays when A is a ReLU output or a gradient masked by a ReLU (half or more exact zeros).
      *
-     * <p>Equals {@link #gemm} with alpha 1 within rounding when B is finite. A skipped term is
-     * 0 * B[p][j] and counts as 0 even when B[p][j] is infinite or NaN (the convention of sparse
-     * BLAS), where gemm would give NaN; NaN or infinity in A itself is never skipped. Each row of C
-     * is summed by one thread in increasing p, so the bits do not depend on the thread count.
+     * <p>Equals {@link #gemm} with alpha 1 within rounding when B is finite. In the reference a
+     * skipped term is 0 * B[p][j] and counts as 0 even when B[p][j] is infinite or NaN (the
+     * convention of sparse BLAS), where gemm would give NaN; the vector kernel keeps it for rows it
+     * sums alone, but rows it sums in a group (pixels sharing their zeros) give NaN there, as gemm
+     * does. NaN or infinity in A itself is never skipped. Each row of C is summed in increasing p
+     * with the same bits whoever sums it, so the bits do not depend on the thread count.
      */
     void sparseGemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * A Dense layer and the ReLU after it in one call: C (M, N) = max(A B + bias, 0), the product
+     * over the nonzeros of A as {@link #sparseGemm} with beta 0, bias (N) added to every row. The
+     * same bits as sparseGemm, {@link #addRowVector} and {@link #relu} one after the other; the
+     * vector kernel adds the bias and takes the max while each block of C is still in L1 instead
+     * of making two more passes over C (a fused bias + activation epilogue).
+     */
+    void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] bias, float[] c, int cOff, int ldc);
+
+    /**
+     * The input gradient of a Dense layer that follows a ReLU, masked by it in one call: C (M, N) =
+     * A B over the nonzeros of A (beta 0) where x > 0, and 0 where x <= 0; x (M, N) is the ReLU's
+     * output (or input) with leading dimension ldc. The same bits as sparseGemm then
+     * {@link #reluBackward}; the vector kernel masks each block of C while it is in L1.
+     */
+    void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] x, float[] c, int cOff, int ldc);
+
+    /** x (rows, cols) = max(x + bias, 0), bias (cols) added to every row: the same bits as {@link #addRowVector} then {@link #relu}, in one pass. */
+    void addRowVectorRelu(float[] x, int rows, int cols, float[] bias);
 
     /** The number of entries of x[off .. off+n) that are not exactly 0 (NaN counts as nonzero; -0 as zero). */
     int countNonzero(float[] x, int off, int n);

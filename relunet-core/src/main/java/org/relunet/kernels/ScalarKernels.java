@@ -58,6 +58,25 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override public void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                             float[] bias, float[] c, int cOff, int ldc) {
+        sparseGemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = Math.max(0f, c[cOff + i * ldc + j] + bias[j]);
+        }
+    }
+
+    @Override public void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                             float[] x, float[] c, int cOff, int ldc) {
+        sparseGemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = cOff + i * ldc + j;
+                c[at] = x[at] > 0f ? c[at] : 0f;
+            }
+        }
+    }
+
     @Override public int countNonzero(float[] x, int off, int n) {
         int count = 0;
         for (int i = off; i < off + n; i++) if (x[i] != 0f) count++;
@@ -409,6 +428,13 @@ public final class ScalarKernels implements Kernels {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             for (int j = 0; j < cols; j++) x[o + j] += bias[j];
+        }
+    }
+
+    @Override public void addRowVectorRelu(float[] x, int rows, int cols, float[] bias) {
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            for (int j = 0; j < cols; j++) x[o + j] = Math.max(0f, x[o + j] + bias[j]);
         }
     }
 

@@ -80,6 +80,18 @@ public final class VectorKernels implements Kernels {
         VectorSparse.gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    @Override
+    public void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] bias, float[] c, int cOff, int ldc) {
+        VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, bias, null);
+    }
+
+    @Override
+    public void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float[] x, float[] c, int cOff, int ldc) {
+        VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, null, x);
+    }
+
     @Override public int countNonzero(float[] x, int off, int n) {
         return VectorSparse.countNonzero(x, off, n);
     }
@@ -402,6 +414,18 @@ public final class VectorKernels implements Kernels {
                 FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, j)).intoArray(x, o + j);
             }
             for (; j < cols; j++) x[o + j] += bias[j];
+        }
+    }
+
+    @Override public void addRowVectorRelu(float[] x, int rows, int cols, float[] bias) {
+        int bound = S.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, j)).max(0f).intoArray(x, o + j);
+            }
+            for (; j < cols; j++) x[o + j] = Math.max(0f, x[o + j] + bias[j]);
         }
     }
 

@@ -105,6 +105,16 @@ final class VectorSparse {
 
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, null);
+    }
+
+    /**
+     * As above, then the fused epilogue on each block of C while it is in L1: C = max(C + bias, 0)
+     * when bias is not null (a Dense layer and its ReLU), C = 0 where mask <= 0 when mask is not null
+     * (an input gradient through the ReLU before; mask has C's layout). Not with transA.
+     */
+    static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
         if (m <= 0 || n <= 0) return;
         // Rows hold different numbers of nonzeros, so equal row ranges per thread leave one waiting:
         // more tasks than threads, taken as threads come free. Each row is still summed by one task
@@ -113,17 +123,17 @@ final class VectorSparse {
         int groups = (m + GROUP - 1) / GROUP;
         int tasks = (long) m * n * k < PARALLEL_MIN || threads == 1 ? 1 : Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
         if (tasks == 1) {
-            rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, mask);
             return;
         }
         // whole groups per task, so that which rows form a group does not depend on the split
         Parallel.forEach(tasks, t -> rows(transA, GROUP * (int) ((long) groups * t / tasks),
-                Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+                Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, mask));
     }
 
     /** Rows [i0, i1) of C. */
     private static void rows(boolean transA, int i0, int i1, int n, int k, float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
         Workspace ws = WORKSPACE.get();
         int rows = i1 - i0;
         ws.ensure(rows * k + L, rows);                        // compress stores whole vectors
@@ -148,7 +158,9 @@ final class VectorSparse {
         for (int g = 0; g < rows; g += GROUP) {
             int gEnd = Math.min(rows, g + GROUP);
             if (gEnd - g == GROUP && n >= 4 * L && unionPays(rowsOfA, aRow + g * stride, stride, k)) {
-                union(ws, rowsOfA, aRow + g * stride, stride, n, k, b, bOff, ldb, beta, c, cOff + (i0 + g) * ldc, ldc);
+                int ci = cOff + (i0 + g) * ldc;
+                union(ws, rowsOfA, aRow + g * stride, stride, n, k, b, bOff, ldb, beta, c, ci, ldc);
+                for (int r = 0; r < GROUP; r++) epilogue(c, ci + r * ldc, 0, n, bias, mask);
             } else {
                 for (int r = g; r < gEnd; r++) single[singles++] = r;
             }
@@ -175,7 +187,31 @@ final class VectorSparse {
                     }
                 }
             }
+            if (bias != null || mask != null) {                 // C[j : j + width] of these rows is final and in L1
+                for (int s = 0; s < singles; s++) epilogue(c, cOff + (i0 + single[s]) * ldc, j, Math.min(n, j + width), bias, mask);
+            }
             j += width;
+        }
+    }
+
+    /**
+     * The fused epilogue on columns [j0, j1) of the row of C at c[ci]: max(C + bias, 0) (bias[j] for
+     * column j) when bias is not null, else 0 where mask (C's layout) <= 0 when mask is not null. The
+     * operations of addRowVector then relu, or of reluBackward, so the same bits.
+     */
+    private static void epilogue(float[] c, int ci, int j0, int j1, float[] bias, float[] mask) {
+        int j = j0;
+        if (bias != null) {
+            for (; j + L <= j1; j += L) {
+                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, j)).max(0f).intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) c[ci + j] = Math.max(0f, c[ci + j] + bias[j]);
+        } else if (mask != null) {
+            for (; j + L <= j1; j += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
+                FloatVector.zero(S).blend(FloatVector.fromArray(S, c, ci + j), on).intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) c[ci + j] = mask[ci + j] > 0f ? c[ci + j] : 0f;
         }
     }
 

@@ -17,6 +17,10 @@ public final class Activation implements Layer {
     private Tensor input;    // (N, ...) the previous layer's output, kept for backward
     private Tensor output;   // (N, ...)
     private Tensor dIn;      // (N, ...)
+    /** Set by the Dense before this ReLU for each forward pass: it applied the ReLU already (training). */
+    boolean passThrough;
+    /** Set by the Dense after this ReLU for each forward pass: its dIn is masked by this ReLU already. */
+    boolean gradientPassThrough;
 
     Activation(LayerSpec.ActivationSpec spec, Shape shape) {
         this.spec = spec;
@@ -32,6 +36,7 @@ public final class Activation implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
+        if (passThrough) return x;       // x = max(z, 0) already, and max(x, 0) = x (see Dense); backward reads x > 0
         if (output == null || output.size() != x.size()) {
             output = Tensor.zeros(x.shape());
             dIn = Tensor.zeros(x.shape());
@@ -41,7 +46,10 @@ public final class Activation implements Layer {
     }
 
     @Override public Tensor backward(Tensor dOut) {
-        spec.function().backward(kernels, input.data, output.data, dOut.data, dIn.data, dOut.size());
+        if (gradientPassThrough) return dOut;    // the Dense after this ReLU masked it already (see Dense)
+        if (dIn == null || dIn.size() != dOut.size()) dIn = Tensor.zeros(dOut.shape());
+        float[] y = passThrough ? input.data : output.data;     // passed through: y = x
+        spec.function().backward(kernels, input.data, y, dOut.data, dIn.data, dOut.size());
         return dIn;
     }
 }

@@ -29,6 +29,14 @@ import org.relunet.tensor.Tensor;
  * the sparse path takes 0 * w as 0 even for an infinite or NaN weight w (the dense path gives
  * NaN), so a non-finite weight shows in the output only through inputs that use it; the Trainer
  * still names it as soon as it makes the loss non-finite.
+ *
+ * <p><b>Fused with the ReLUs around it in training.</b> When a ReLU follows, a training forward
+ * pass writes max(x W^T + b, 0) in one kernel call ({@link Kernels#sparseGemmBiasRelu}, or
+ * {@link Kernels#addRowVectorRelu} after the dense GEMM) and that ReLU passes its input through:
+ * ReLU is idempotent, and its backward reads (y > 0), which is (z > 0). When a ReLU comes before,
+ * the input gradient is masked by it in the same call ({@link Kernels#sparseGemmReluMask}) and
+ * that ReLU passes dOut through. The bits are those of the separate layers. Inference
+ * ({@code training == false}) is not fused, so the inspect tools still read the pre-activations z.
  */
 public final class Dense implements Layer {
     private final LayerSpec.DenseSpec spec;
@@ -38,6 +46,10 @@ public final class Dense implements Layer {
     private final Parameter bias;     // (O)
     private final Kernels kernels = KernelProvider.kernels();
     boolean inputGradient = true;     // false for a first layer: nobody needs dIn
+    Activation reluAfter;             // the ReLU right after this layer, which training forward passes apply here
+    Activation reluBefore;            // the ReLU right before, whose backward this layer's dIn includes
+    private boolean fusedForward;     // whether the last forward applied reluAfter
+    private boolean maskedInput;      // whether the next backward masks dIn by the ReLU before
 
     /**
      * The sparse path is taken when at most this fraction of an operand is nonzero. Measured on the
@@ -84,17 +96,30 @@ public final class Dense implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         int n = x.batch();
         input = x;
+        fusedForward = training && reluAfter != null;
+        maskedInput = training && reluBefore != null;
+        if (reluAfter != null) reluAfter.passThrough = fusedForward;
+        if (reluBefore != null) reluBefore.gradientPassThrough = maskedInput;
         if (out == null || out.batch() != n) out = Tensor.zeros(n, units);
         if (sparse(x.data, n * inputs)) {
             // y(N,O) = x(N,I) * W^T(I,O) over the nonzeros of x only
             if (weightT == null) weightT = new float[inputs * units];
             kernels.transpose(weight.value(), units, inputs, weightT);
+            if (fusedForward) {
+                // y = max(x W^T + b, 0), the ReLU after this layer applied while each block of y is in L1
+                kernels.sparseGemmBiasRelu(n, units, inputs, x.data, 0, inputs, weightT, 0, units, bias.value(), out.data, 0, units);
+                return out;
+            }
             kernels.sparseGemm(false, n, units, inputs, x.data, 0, inputs, weightT, 0, units, 0f, out.data, 0, units);
         } else {
             // y(N,O) = x(N,I) * W(O,I)^T
             kernels.gemm(false, true, n, units, inputs, 1f, x.data, 0, inputs, weight.value(), 0, inputs, 0f, out.data, 0, units);
         }
-        kernels.addRowVector(out.data, n, units, bias.value());
+        if (fusedForward) {
+            kernels.addRowVectorRelu(out.data, n, units, bias.value());
+        } else {
+            kernels.addRowVector(out.data, n, units, bias.value());
+        }
         return out;
     }
 
@@ -115,11 +140,14 @@ public final class Dense implements Layer {
         kernels.addColumnSums(dOut.data, n, units, bias.grad());
         if (!inputGradient) return null;
         if (dIn == null || dIn.batch() != n) dIn = Tensor.zeros(n, inputs);
-        // dIn(N,I) = dOut(N,O) * W(O,I)
-        if (sparse) {
+        // dIn(N,I) = dOut(N,O) * W(O,I), and 0 where the ReLU before was off when it is fused here
+        if (sparse && maskedInput) {
+            kernels.sparseGemmReluMask(n, inputs, units, dOut.data, 0, units, weight.value(), 0, inputs, input.data, dIn.data, 0, inputs);
+        } else if (sparse) {
             kernels.sparseGemm(false, n, inputs, units, dOut.data, 0, units, weight.value(), 0, inputs, 0f, dIn.data, 0, inputs);
         } else {
             kernels.gemm(false, false, n, inputs, units, 1f, dOut.data, 0, units, weight.value(), 0, inputs, 0f, dIn.data, 0, inputs);
+            if (maskedInput) kernels.reluBackward(input.data, dIn.data, dIn.data, n * inputs);
         }
         return dIn;
     }

@@ -85,9 +85,18 @@ public final class GradientCheck {
 
     /** Checks every parameter gradient of a model under softmax cross-entropy (mean over the batch). */
     public Result checkModel(Model model, Tensor x, int[] labels) {
+        return checkModel(model, x, labels, false);
+    }
+
+    /**
+     * As {@link #checkModel(Model, Tensor, int[])}, the analytic gradient taken from a training pass
+     * when {@code training} (the path the Trainer takes: ReLUs fused into the Dense layers next to
+     * them); the numerical one always from inference passes. Not for models with dropout.
+     */
+    public Result checkModel(Model model, Tensor x, int[] labels, boolean training) {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         model.zeroGrad();
-        SoftmaxCrossEntropy.Result res = ce.forwardBackward(model.forward(x, false), labels);
+        SoftmaxCrossEntropy.Result res = ce.forwardBackward(model.forward(x, training), labels);
         model.backward(res.dLogits());
         List<float[]> analytic = new ArrayList<>();
         for (Parameter p : model.parameters()) analytic.add(p.grad().clone());

@@ -64,6 +64,12 @@ public final class Model {
             if (layer instanceof Conv2d c) c.inputGradient = false;
             if (!layer.parameters().isEmpty()) break;
         }
+        // Training passes fuse each ReLU into the Dense layer next to it (see Dense): the forward
+        // pass of the Dense before it, the input gradient of the Dense after it.
+        for (int i = 0; i + 1 < built.size(); i++) {
+            if (built.get(i) instanceof Dense d && isRelu(built.get(i + 1))) d.reluAfter = (Activation) built.get(i + 1);
+            if (isRelu(built.get(i)) && built.get(i + 1) instanceof Dense d && d.inputGradient) d.reluBefore = (Activation) built.get(i);
+        }
         List<Parameter> params = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < built.size(); i++) {
@@ -77,6 +83,10 @@ public final class Model {
         Rng rng = new Rng(seed);
         for (Layer layer : built) layer.initialize(rng.split());
         this.lintFindings = org.relunet.inspect.ModelLint.check(this.specs, inputShape);
+    }
+
+    private static boolean isRelu(Layer layer) {
+        return layer instanceof Activation a && a.function() instanceof org.relunet.nn.activation.ReLU;
     }
 
     /**

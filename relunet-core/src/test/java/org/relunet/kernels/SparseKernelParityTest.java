@@ -232,6 +232,64 @@ class SparseKernelParityTest {
     }
 
     @Test
+    void fusedEpiloguesGiveTheBitsOfTheSeparateKernels() {
+        // sparseGemmBiasRelu = sparseGemm, addRowVector, relu; sparseGemmReluMask = sparseGemm,
+        // reluBackward; addRowVectorRelu = addRowVector, relu: bit for bit, in both implementations,
+        // on picture-like rows (union path) and scattered ones (one-row path), awkward widths.
+        java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
+        if (VectorOrSkip.available()) all.add(VectorOrSkip.kernels());
+        SplittableRandom rnd = new SplittableRandom(23);
+        for (Kernels kernels : all) {
+            for (int m : new int[] {1, 67, 130}) {
+                for (int n : new int[] {7, 64, 100, 300}) {
+                    for (boolean pictureLike : new boolean[] {true, false}) {
+                        int k = 53;
+                        float[] a = new float[m * k], b = new float[k * n], bias = new float[n], x = new float[m * n];
+                        for (int i = 0; i < m; i++) {
+                            for (int p = 0; p < k; p++) {
+                                boolean on = pictureLike ? p >= k / 4 && p < 3 * k / 4 && rnd.nextDouble() < 0.9 : rnd.nextDouble() < 0.3;
+                                a[i * k + p] = on ? (float) rnd.nextGaussian() : 0f;
+                            }
+                        }
+                        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+                        for (int j = 0; j < n; j++) bias[j] = (float) rnd.nextGaussian();
+                        for (int i = 0; i < x.length; i++) x[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextGaussian();
+                        String where = kernels.name() + " " + m + "x" + n + "x" + k + (pictureLike ? " picture-like" : " scattered");
+                        Parallel.setThreads(1 + m % 3);
+
+                        float[] expected = new float[m * n], fused = new float[m * n];
+                        kernels.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, expected, 0, n);
+                        kernels.addRowVector(expected, m, n, bias);
+                        kernels.relu(expected, expected, m * n);
+                        kernels.sparseGemmBiasRelu(m, n, k, a, 0, k, b, 0, n, bias, fused, 0, n);
+                        assertSameBits(expected, fused, "sparseGemmBiasRelu, " + where);
+
+                        kernels.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, expected, 0, n);
+                        kernels.reluBackward(x, expected, expected, m * n);
+                        java.util.Arrays.fill(fused, Float.NaN);                   // beta 0: C is not read
+                        kernels.sparseGemmReluMask(m, n, k, a, 0, k, b, 0, n, x, fused, 0, n);
+                        assertSameBits(expected, fused, "sparseGemmReluMask, " + where);
+
+                        float[] y = x.clone(), z = x.clone();
+                        kernels.addRowVector(y, m, n, bias);
+                        kernels.relu(y, y, m * n);
+                        kernels.addRowVectorRelu(z, m, n, bias);
+                        assertSameBits(y, z, "addRowVectorRelu, " + where);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+                fail(what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
+            }
+        }
+    }
+
+    @Test
     void vectorFollowsTheZeroTimesNaNConvention() {
         Kernels vector = VectorOrSkip.kernels();
         checkConvention(vector, new float[] {0f, 2f, 1f, 0f}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f});

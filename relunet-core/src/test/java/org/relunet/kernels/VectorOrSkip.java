@@ -7,14 +7,21 @@ final class VectorOrSkip {
     private VectorOrSkip() {}
 
     static Kernels kernels() {
-        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector not loaded");
-        Kernels v;
-        try {
-            v = KernelProvider.choose("vector").kernels();
-        } catch (IllegalStateException e) {
-            v = null;
-        }
-        assumeTrue(v != null, "Vector API kernels unavailable on this hardware");
+        Kernels v = orNull();
+        assumeTrue(v != null, KernelProvider.vectorModulePresent() ? "Vector API kernels unavailable on this hardware"
+                : "jdk.incubator.vector not loaded");
         return v;
+    }
+
+    /** Whether the Vector API kernels can run here (for tests that check the reference either way). */
+    static boolean available() { return orNull() != null; }
+
+    private static Kernels orNull() {
+        if (!KernelProvider.vectorModulePresent()) return null;
+        try {
+            return KernelProvider.choose("vector").kernels();
+        } catch (IllegalStateException e) {
+            return null;
+        }
     }
 }

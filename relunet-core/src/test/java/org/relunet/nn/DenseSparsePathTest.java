@@ -74,6 +74,46 @@ class DenseSparsePathTest {
     }
 
     @Test
+    void trainingPassesFuseTheReluAndGiveTheBitsOfTheSeparateLayers() {
+        // Training: dense+relu in one kernel call, the input gradient masked by the ReLU before.
+        // Inference runs the layers one by one. Both paths of Dense, 1 and 3 threads, 67 rows
+        // (groups of 4 and a leftover for the sparse kernel).
+        Model m = Model.of(Shape.vector(50), LayerSpecParser.parse("dense(70) relu dense(33) relu dense(4)"), 9);
+        Tensor x = sparse(4, 0.45, 67, 50);
+        int[] labels = new int[67];
+        for (int i = 0; i < labels.length; i++) labels[i] = i % 4;
+        for (double path : new double[] {ALWAYS, NEVER}) {
+            for (Layer l : m.layers()) if (l instanceof Dense d) d.sparseMaxDensity = path;
+            for (int threads : new int[] {1, 3}) {
+                Parallel.setThreads(threads);
+                float[][] fused = gradients(m, x, labels, true), separate = gradients(m, x, labels, false);
+                for (int p = 0; p < fused.length; p++) {
+                    for (int i = 0; i < fused[p].length; i++) {
+                        if (Float.floatToIntBits(fused[p][i]) != Float.floatToIntBits(separate[p][i])) {
+                            fail((p == 0 ? "logits" : m.parameterNames().get(p - 1)) + "[" + i + "], path " + path + ", " + threads + " threads: fused "
+                                    + fused[p][i] + ", separate " + separate[p][i]);
+                        }
+                    }
+                }
+            }
+        }
+        GradientCheck.Result r = new GradientCheck(1e-3, 2e-3, 2e-2, 300).checkModel(m, x, labels, true);
+        assertTrue(r.checked() > 0 && r.passed(), r.toString());
+    }
+
+    /** The logits, then every parameter gradient, of one pass (training or not) under softmax cross-entropy. */
+    private static float[][] gradients(Model m, Tensor x, int[] labels, boolean training) {
+        m.zeroGrad();
+        Tensor logits = m.forward(x, training);
+        float[] out = logits.data.clone();
+        m.backward(new org.relunet.loss.SoftmaxCrossEntropy().forwardBackward(logits, labels).dLogits());
+        float[][] g = new float[m.parameters().size() + 1][];
+        g[0] = out;
+        for (int p = 0; p < m.parameters().size(); p++) g[p + 1] = m.parameters().get(p).grad().clone();
+        return g;
+    }
+
+    @Test
     void sparseAndDensePathsAgreeOnAwkwardSizes() {
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {130, 13, 17}, {64, 40, 255}, {128, 784, 256}, {2, 33, 300}};
         for (int threads : new int[] {1, 2, 3}) {
