@@ -106,8 +106,7 @@ public final class Trainer {
             int epoch = epochsDone;
             for (TrainingListener l : listeners) l.onEpochStart(this, epoch);
             long start = System.nanoTime();
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (config.shuffle()) shuffleRng.shuffle(order);
+            newOrder(order);
             double lossSum = 0;
             long correct = 0;
             for (int b = 0; b < batches; b++) {
@@ -150,6 +149,16 @@ public final class Trainer {
         }
         for (TrainingListener l : listeners) l.onTrainEnd(this);
         return history();
+    }
+
+    /**
+     * order = 0 .. n-1, shuffled when the config says so. A method of its own: as a loop inside
+     * {@link #fit} its 60000 iterations an epoch made the JIT compile fit on-stack (OSR), inlining
+     * the whole training step, a 0.26 s compilation that took one of two cores in W1's epoch 3.
+     */
+    private void newOrder(int[] order) {
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (config.shuffle()) shuffleRng.shuffle(order);
     }
 
     /** Finds the first layer whose output (or a parameter) is not finite, for the error message. */
