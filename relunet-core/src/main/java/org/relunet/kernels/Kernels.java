@@ -132,6 +132,23 @@ public interface Kernels {
      */
     void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn);
 
+    /**
+     * A ReLU and the max pool after it in one pass over x, the ReLU's input: out = max(maxpool(x), 0),
+     * which equals maxpool(max(x, 0)) bit for bit (max commutes with max). argmax is taken over x;
+     * it differs from the separate layers' only in windows where every x <= 0, whose gradient is 0
+     * either way (see {@link #maxPoolReluBackward}).
+     */
+    void maxPoolReluForward(float[] x, int planes, int height, int width, int window, int stride,
+                            float[] out, int[] argmax);
+
+    /**
+     * Backward of {@link #maxPoolReluForward}: overwrites dIn (P, H, W) with dOut[i] at argmax[i]
+     * where x there is > 0, and 0 elsewhere (routed sums for overlapping windows, then masked): the
+     * bits of the max pool's backward followed by the ReLU's.
+     */
+    void maxPoolReluBackward(float[] dOut, int[] argmax, float[] x, int planes, int height, int width,
+                             int window, int stride, float[] dIn);
+
     // ---------------------------------------------------------------- element-wise activations
     // Forward: y = f(x). Backward: dIn = f'(x) * dOut, given x and/or y = f(x).
 

@@ -278,6 +278,23 @@ public final class ScalarKernels implements Kernels {
         maxPoolBackward(dOut, argmax, planes * (height / 2) * (width / 2), dIn);
     }
 
+    @Override
+    public void maxPoolReluForward(float[] x, int planes, int height, int width, int window, int stride,
+                                   float[] out, int[] argmax) {
+        maxPoolForward(x, planes, height, width, window, stride, out, argmax);
+        int outH = (height - window) / stride + 1, outW = (width - window) / stride + 1;
+        for (int i = 0; i < planes * outH * outW; i++) out[i] = Math.max(0f, out[i]);
+    }
+
+    @Override
+    public void maxPoolReluBackward(float[] dOut, int[] argmax, float[] x, int planes, int height, int width,
+                                    int window, int stride, float[] dIn) {
+        int outH = (height - window) / stride + 1, outW = (width - window) / stride + 1;
+        java.util.Arrays.fill(dIn, 0, planes * height * width, 0f);
+        maxPoolBackward(dOut, argmax, planes * outH * outW, dIn);
+        reluBackward(x, dIn, dIn, planes * height * width);
+    }
+
     // ---------------------------------------------------------------- element-wise activations
 
     @Override public void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {

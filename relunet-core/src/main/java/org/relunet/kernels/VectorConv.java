@@ -135,11 +135,17 @@ final class VectorConv {
 
     static void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
                                float[] out, int[] argmax) {
+        maxPoolForward(x, planes, height, width, window, stride, out, argmax, false);
+    }
+
+    /** With {@code relu}, out = max(maxpool(x), 0): {@link Kernels#maxPoolReluForward}. */
+    static void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
+                               float[] out, int[] argmax, boolean relu) {
         int outH = (height - window) / stride + 1;
         int outW = (width - window) / stride + 1;
         if (window == 2 && stride == 2) {
             ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)),
-                    (p0, p1) -> maxPool2x2(x, p0, p1, height, width, out, argmax));
+                    (p0, p1) -> maxPool2x2(x, p0, p1, height, width, out, argmax, relu));
             return;
         }
         ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
@@ -161,7 +167,7 @@ final class VectorConv {
                                 best = wins ? idx : best;
                             }
                         }
-                        out[o + ow] = bestValue;
+                        out[o + ow] = relu ? Math.max(0f, bestValue) : bestValue;
                         argmax[o + ow] = best;
                     }
                 }
@@ -202,7 +208,7 @@ final class VectorConv {
      * the four elements along a whole plane instead measured 2x slower on W2's first pool (28x28)
      * and no faster on its second (14x14, half the lanes idle here).
      */
-    private static void maxPool2x2(float[] x, int p0, int p1, int height, int width, float[] out, int[] argmax) {
+    private static void maxPool2x2(float[] x, int p0, int p1, int height, int width, float[] out, int[] argmax, boolean relu) {
         int outH = height / 2, outW = width / 2;
         for (int p = p0; p < p1; p++) {
             for (int oh = 0; oh < outH; oh++) {
@@ -228,7 +234,11 @@ final class VectorConv {
                     best = best.blend(v, wins);
                     at = at.blend(base.add(width + 1), wins.cast(I));
                     VectorMask<Float> live = S.indexInRange(ow, outW);
-                    best.intoArray(out, o + ow, live);
+                    if (relu) {                                // a store in each branch: no vector phi
+                        best.max(0f).intoArray(out, o + ow, live);
+                    } else {
+                        best.intoArray(out, o + ow, live);
+                    }
                     at.intoArray(argmax, o + ow, live.cast(I));
                 }
             }
@@ -262,6 +272,60 @@ final class VectorConv {
                         FloatVector br = zero.blend(d, pos.compare(VectorOperators.EQ, width + 1).cast(S));
                         int in0 = 2 * ow;
                         VectorMask<Float> m0 = S.indexInRange(in0, 2 * outW), m1 = S.indexInRange(in0 + L, 2 * outW);
+                        tl.rearrange(ZIP_LO, tr).intoArray(dIn, top + in0, m0);
+                        tl.rearrange(ZIP_HI, tr).intoArray(dIn, top + in0 + L, m1);
+                        bl.rearrange(ZIP_LO, br).intoArray(dIn, bottom + in0, m0);
+                        bl.rearrange(ZIP_HI, br).intoArray(dIn, bottom + in0 + L, m1);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * {@link Kernels#maxPoolReluBackward}. For 2x2 windows that tile the input (with rows of at least
+     * L inputs): as {@link #maxPool2x2Backward}, each of a window's four inputs also masked by x > 0
+     * there, so every element of dIn is written once. Otherwise the routed sums, then the ReLU's mask.
+     */
+    static void maxPoolReluBackward(float[] dOut, int[] argmax, float[] x, int planes, int height, int width,
+                                    int window, int stride, float[] dIn) {
+        int outH = (height - window) / stride + 1, outW = (width - window) / stride + 1;
+        if (window != 2 || stride != 2 || height % 2 != 0 || width % 2 != 0 || width < L) {
+            // per plane: zero, route in the reference's order (windows never cross planes), mask
+            int plane = height * width, outPlane = outH * outW;
+            ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
+                java.util.Arrays.fill(dIn, p0 * plane, p1 * plane, 0f);
+                for (int i = p0 * outPlane; i < p1 * outPlane; i++) dIn[argmax[i]] += dOut[i];
+                int i = p0 * plane, end = p1 * plane;
+                for (int bound = i + S.loopBound(end - i); i < bound; i += L) {
+                    VectorMask<Float> on = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                    FloatVector.zero(S).blend(FloatVector.fromArray(S, dIn, i), on).intoArray(dIn, i);
+                }
+                for (; i < end; i++) dIn[i] = x[i] > 0f ? dIn[i] : 0f;
+            });
+            return;
+        }
+        ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
+            FloatVector zero = FloatVector.zero(S);
+            for (int p = p0; p < p1; p++) {
+                for (int oh = 0; oh < outH; oh++) {
+                    int top = (p * height + 2 * oh) * width, bottom = top + width, o = (p * outH + oh) * outW;
+                    for (int ow = 0; ow < outW; ow += L) {
+                        VectorMask<Float> live = S.indexInRange(ow, outW);
+                        FloatVector d = FloatVector.fromArray(S, dOut, o + ow, live);
+                        IntVector pos = IntVector.fromArray(I, argmax, o + ow, live.cast(I)).sub(TWICE_LANE.add(top + 2 * ow));
+                        int in0 = 2 * ow;
+                        VectorMask<Float> m0 = S.indexInRange(in0, 2 * outW), m1 = S.indexInRange(in0 + L, 2 * outW);
+                        FloatVector a0 = FloatVector.fromArray(S, x, top + in0, m0), a1 = FloatVector.fromArray(S, x, top + in0 + L, m1);
+                        FloatVector b0 = FloatVector.fromArray(S, x, bottom + in0, m0), b1 = FloatVector.fromArray(S, x, bottom + in0 + L, m1);
+                        VectorMask<Float> onTl = a0.rearrange(EVEN, a1).compare(VectorOperators.GT, 0f);
+                        VectorMask<Float> onTr = a0.rearrange(ODD, a1).compare(VectorOperators.GT, 0f);
+                        VectorMask<Float> onBl = b0.rearrange(EVEN, b1).compare(VectorOperators.GT, 0f);
+                        VectorMask<Float> onBr = b0.rearrange(ODD, b1).compare(VectorOperators.GT, 0f);
+                        FloatVector tl = zero.blend(d, pos.compare(VectorOperators.EQ, 0).cast(S).and(onTl));
+                        FloatVector tr = zero.blend(d, pos.compare(VectorOperators.EQ, 1).cast(S).and(onTr));
+                        FloatVector bl = zero.blend(d, pos.compare(VectorOperators.EQ, width).cast(S).and(onBl));
+                        FloatVector br = zero.blend(d, pos.compare(VectorOperators.EQ, width + 1).cast(S).and(onBr));
                         tl.rearrange(ZIP_LO, tr).intoArray(dIn, top + in0, m0);
                         tl.rearrange(ZIP_HI, tr).intoArray(dIn, top + in0 + L, m1);
                         bl.rearrange(ZIP_LO, br).intoArray(dIn, bottom + in0, m0);

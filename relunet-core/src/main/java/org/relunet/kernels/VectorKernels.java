@@ -129,6 +129,18 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void maxPoolReluForward(float[] x, int planes, int height, int width, int window, int stride,
+                                   float[] out, int[] argmax) {
+        VectorConv.maxPoolForward(x, planes, height, width, window, stride, out, argmax, true);
+    }
+
+    @Override
+    public void maxPoolReluBackward(float[] dOut, int[] argmax, float[] x, int planes, int height, int width,
+                                    int window, int stride, float[] dIn) {
+        VectorConv.maxPoolReluBackward(dOut, argmax, x, planes, height, width, window, stride, dIn);
+    }
+
+    @Override
     public void maxPoolBackward(float[] dOut, int[] argmax, int count, float[] dIn) {
         VectorConv.maxPoolBackward(dOut, argmax, count, dIn);
     }

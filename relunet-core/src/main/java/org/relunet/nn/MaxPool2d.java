@@ -12,6 +12,13 @@ import org.relunet.tensor.Tensor;
  *   x (N, C, H, W)  ->  y (N, C, OH, OW),  OH = (H - window) / stride + 1
  *   argmax (N*C*OH*OW) flat indices into x
  * </pre>
+ *
+ * <p><b>Fused with the ReLU before it in training.</b> For conv -> ReLU -> pool, a training pass
+ * lets the ReLU pass its input z through and pools max(maxpool(z), 0) = maxpool(max(z, 0)) in one
+ * pass ({@link Kernels#maxPoolReluForward}); backward routes dOut to the argmax where z > 0
+ * ({@link Kernels#maxPoolReluBackward}) and the ReLU passes the gradient through. Same bits as the
+ * separate layers, and two passes over the biggest activation of W2 saved each way. Inference is not
+ * fused (the inspect tools read the ReLU's output and these switches layer by layer).
  */
 public final class MaxPool2d implements Layer {
     private final LayerSpec.MaxPool2dSpec spec;
@@ -20,6 +27,8 @@ public final class MaxPool2d implements Layer {
     private Tensor output;   // (N, C, OH, OW)
     private int[] argmax;    // (N*C*OH*OW)
     private Tensor dIn;      // (N, C, H, W)
+    Activation reluBefore;   // the ReLU right before, applied here in training passes (set by Model)
+    private Tensor fusedInput;   // (N, C, H, W) the ReLU's input z of the last fused pass, null when not fused
 
     MaxPool2d(LayerSpec.MaxPool2dSpec spec, Shape input) {
         this.spec = spec;
@@ -44,12 +53,23 @@ public final class MaxPool2d implements Layer {
             argmax = new int[output.size()];
             dIn = Tensor.zeros(n, in);
         }
-        kernels.maxPoolForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);
+        boolean fused = training && reluBefore != null;
+        fusedInput = fused ? x : null;
+        if (fused) {
+            kernels.maxPoolReluForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);
+        } else {
+            kernels.maxPoolForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);
+        }
         return output;
     }
 
     @Override public Tensor backward(Tensor dOut) {
         int h = in.dim(1), w = in.dim(2);
+        if (fusedInput != null) {        // dIn = routed dOut where z > 0: the ReLU's backward too
+            kernels.maxPoolReluBackward(dOut.data, argmax, fusedInput.data, dOut.batch() * in.dim(0), h, w,
+                    spec.window(), spec.stride(), dIn.data);
+            return dIn;
+        }
         if (spec.window() == 2 && spec.stride() == 2 && h % 2 == 0 && w % 2 == 0) {
             // windows tile the input exactly: one pass writes every element of dIn
             kernels.maxPool2x2Backward(dOut.data, argmax, dOut.batch() * in.dim(0), h, w, dIn.data);

@@ -473,6 +473,44 @@ class KernelParityTest {
     }
 
     @Test
+    void maxPoolReluGivesTheBitsOfTheSeparateLayers() {
+        // relu then pool (forward), pool's backward then relu's (backward), against the fused kernels,
+        // in both implementations: integers -2..2 and -0 make ties and windows with no positive input,
+        // where the fused argmax (over z) differs from the separate one (over max(z, 0)) but the
+        // gradient is 0 either way.
+        int[][] shapes = {{3, 4, 4, 2, 2}, {2, 5, 7, 2, 2}, {2, 7, 7, 3, 2}, {5, 28, 28, 2, 2}, {3, 14, 14, 2, 2},
+            {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {64, 8, 8, 2, 2}};
+        SplittableRandom rnd = new SplittableRandom(31);
+        for (Kernels k : new Kernels[] {scalar, vector}) {
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    int planes = s[0], h = s[1], w = s[2], window = s[3], stride = s[4];
+                    float[] z = new float[planes * h * w];
+                    for (int i = 0; i < z.length; i++) z[i] = rnd.nextInt(7) == 0 ? -0f : rnd.nextInt(5) - 2;
+                    int outH = (h - window) / stride + 1, outW = (w - window) / stride + 1, count = planes * outH * outW;
+                    String what = k.name() + " " + java.util.Arrays.toString(s) + " threads " + threads;
+
+                    float[] relu = new float[z.length], ySeparate = new float[count], yFused = new float[count];
+                    int[] argSeparate = new int[count], argFused = new int[count];
+                    k.relu(z, relu, z.length);
+                    k.maxPoolForward(relu, planes, h, w, window, stride, ySeparate, argSeparate);
+                    k.maxPoolReluForward(z, planes, h, w, window, stride, yFused, argFused);
+                    assertBits(ySeparate, yFused, "maxPoolReluForward " + what);
+
+                    float[] dOut = random(rnd, count, -1, 1);
+                    float[] dSeparate = new float[z.length], dFused = new float[z.length];
+                    k.maxPoolBackward(dOut, argSeparate, count, dSeparate);
+                    k.reluBackward(z, dSeparate, dSeparate, z.length);
+                    java.util.Arrays.fill(dFused, Float.NaN);           // overwritten, never read
+                    k.maxPoolReluBackward(dOut, argFused, z, planes, h, w, window, stride, dFused);
+                    assertBits(dSeparate, dFused, "maxPoolReluBackward " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void sgdStepGivesTheSameBits() {
         SplittableRandom rnd = new SplittableRandom(29);
         for (int threads : new int[] {1, 2, 3}) {

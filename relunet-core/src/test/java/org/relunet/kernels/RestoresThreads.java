@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code @ExtendWith(RestoresThreads.class)}: a test may call {@link Parallel#setThreads} freely; the
  * thread count it found is put back after each test, so no test leaks its count into the next.
  */
-final class RestoresThreads implements BeforeEachCallback, AfterEachCallback {
+public final class RestoresThreads implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(RestoresThreads.class);
 
     @Override public void beforeEach(ExtensionContext context) {

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.relunet.data.Dataset;
 import org.relunet.init.Initializer;
 import org.relunet.init.Rng;
 import org.relunet.kernels.Parallel;
+import org.relunet.kernels.RestoresThreads;
 import org.relunet.optim.Sgd;
 import org.relunet.tensor.Shape;
 import org.relunet.tensor.Tensor;
@@ -26,17 +26,10 @@ import org.relunet.train.TrainingConfig;
  * enough: the sparse path must pass the gradient check, agree with the dense path on awkward sizes,
  * and follow the documented convention for a non-finite weight that only zeros meet.
  */
+@ExtendWith(RestoresThreads.class)
 class DenseSparsePathTest {
-    private static final double ALWAYS = 1, NEVER = -1;
+    static final double ALWAYS = 1, NEVER = -1;
     private static final double U = 0x1p-24;
-    private int savedThreads;
-
-    @BeforeEach
-    void save() { savedThreads = Parallel.threads(); }
-
-    @AfterEach
-    void restore() { Parallel.setThreads(savedThreads); }
-
     private static Dense dense(int inputs, int units, double sparseMaxDensity) {
         Dense d = (Dense) new LayerSpec.DenseSpec(units).create(Shape.vector(inputs), Initializer.HE_NORMAL);
         d.initialize(new Rng(7));
@@ -45,7 +38,7 @@ class DenseSparsePathTest {
     }
 
     /** Gaussian values with |v| >= 0.1 (away from any kink), a fraction 1 - density of them exactly 0. */
-    private static Tensor sparse(long seed, double density, int... shape) {
+    static Tensor sparse(long seed, double density, int... shape) {
         Tensor t = GradientCheckTest.awayFromKink(seed, shape);
         Rng rng = new Rng(seed + 1);
         for (int i = 0; i < t.size(); i++) if (rng.nextDouble() >= density) t.data[i] = 0f;
@@ -71,46 +64,6 @@ class DenseSparsePathTest {
         // away from the kink, and a step of 5e-3 carried one across it
         GradientCheck.Result r = new GradientCheck(1e-3, 2e-3, 2e-2, 300).checkModel(m, x, new int[] {0, 1, 2, 0, 1, 2});
         assertTrue(r.checked() > 0 && r.passed(), r.toString());
-    }
-
-    @Test
-    void trainingPassesFuseTheReluAndGiveTheBitsOfTheSeparateLayers() {
-        // Training: dense+relu in one kernel call, the input gradient masked by the ReLU before.
-        // Inference runs the layers one by one. Both paths of Dense, 1 and 3 threads, 67 rows
-        // (groups of 4 and a leftover for the sparse kernel).
-        Model m = Model.of(Shape.vector(50), LayerSpecParser.parse("dense(70) relu dense(33) relu dense(4)"), 9);
-        Tensor x = sparse(4, 0.45, 67, 50);
-        int[] labels = new int[67];
-        for (int i = 0; i < labels.length; i++) labels[i] = i % 4;
-        for (double path : new double[] {ALWAYS, NEVER}) {
-            for (Layer l : m.layers()) if (l instanceof Dense d) d.sparseMaxDensity = path;
-            for (int threads : new int[] {1, 3}) {
-                Parallel.setThreads(threads);
-                float[][] fused = gradients(m, x, labels, true), separate = gradients(m, x, labels, false);
-                for (int p = 0; p < fused.length; p++) {
-                    for (int i = 0; i < fused[p].length; i++) {
-                        if (Float.floatToIntBits(fused[p][i]) != Float.floatToIntBits(separate[p][i])) {
-                            fail((p == 0 ? "logits" : m.parameterNames().get(p - 1)) + "[" + i + "], path " + path + ", " + threads + " threads: fused "
-                                    + fused[p][i] + ", separate " + separate[p][i]);
-                        }
-                    }
-                }
-            }
-        }
-        GradientCheck.Result r = new GradientCheck(1e-3, 2e-3, 2e-2, 300).checkModel(m, x, labels, true);
-        assertTrue(r.checked() > 0 && r.passed(), r.toString());
-    }
-
-    /** The logits, then every parameter gradient, of one pass (training or not) under softmax cross-entropy. */
-    private static float[][] gradients(Model m, Tensor x, int[] labels, boolean training) {
-        m.zeroGrad();
-        Tensor logits = m.forward(x, training);
-        float[] out = logits.data.clone();
-        m.backward(new org.relunet.loss.SoftmaxCrossEntropy().forwardBackward(logits, labels).dLogits());
-        float[][] g = new float[m.parameters().size() + 1][];
-        g[0] = out;
-        for (int p = 0; p < m.parameters().size(); p++) g[p + 1] = m.parameters().get(p).grad().clone();
-        return g;
     }
 
     @Test
