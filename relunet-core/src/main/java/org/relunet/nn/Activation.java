@@ -23,6 +23,8 @@ public final class Activation implements Layer {
     boolean gradientPassThrough;
     /** A max pool right after this ReLU that applies it in training passes (set by Model; see MaxPool2d). */
     MaxPool2d poolAfter;
+    /** Set by Model.infer: pass through to poolAfter in inference passes too. */
+    boolean fuseInference;
 
     Activation(LayerSpec.ActivationSpec spec, Shape shape) {
         this.spec = spec;
@@ -38,7 +40,7 @@ public final class Activation implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
-        if (poolAfter != null) passThrough = gradientPassThrough = training;
+        if (poolAfter != null) passThrough = gradientPassThrough = training || fuseInference;
         if (passThrough) return x;       // x = max(z, 0) already, and max(x, 0) = x (see Dense); backward reads x > 0
         if (output == null || output.size() != x.size()) {
             output = Tensor.zeros(x.shape());

@@ -36,7 +36,8 @@ import org.relunet.tensor.Tensor;
  * ReLU is idempotent, and its backward reads (y > 0), which is (z > 0). When a ReLU comes before,
  * the input gradient is masked by it in the same call ({@link Kernels#sparseGemmReluMask}) and
  * that ReLU passes dOut through. The bits are those of the separate layers. Inference
- * ({@code training == false}) is not fused, so the inspect tools still read the pre-activations z.
+ * ({@code training == false}) is not fused, so the inspect tools still read the pre-activations z;
+ * {@link Model#infer}, whose callers see only the logits, fuses the forward pass too.
  */
 public final class Dense implements Layer {
     private final LayerSpec.DenseSpec spec;
@@ -48,6 +49,7 @@ public final class Dense implements Layer {
     boolean inputGradient = true;     // false for a first layer: nobody needs dIn
     Activation reluAfter;             // the ReLU right after this layer, which training forward passes apply here
     Activation reluBefore;            // the ReLU right before, whose backward this layer's dIn includes
+    boolean fuseInference;            // set by Model.infer: fuse reluAfter in inference passes too
     private boolean fusedForward;     // whether the last forward applied reluAfter
     private boolean maskedInput;      // whether the next backward masks dIn by the ReLU before
 
@@ -96,7 +98,7 @@ public final class Dense implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         int n = x.batch();
         input = x;
-        fusedForward = training && reluAfter != null;
+        fusedForward = (training || fuseInference) && reluAfter != null;
         maskedInput = training && reluBefore != null;
         if (reluAfter != null) reluAfter.passThrough = fusedForward;
         if (reluBefore != null) reluBefore.gradientPassThrough = maskedInput;

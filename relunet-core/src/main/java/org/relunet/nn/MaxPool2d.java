@@ -18,7 +18,8 @@ import org.relunet.tensor.Tensor;
  * pass ({@link Kernels#maxPoolReluForward}); backward routes dOut to the argmax where z > 0
  * ({@link Kernels#maxPoolReluBackward}) and the ReLU passes the gradient through. Same bits as the
  * separate layers, and two passes over the biggest activation of W2 saved each way. Inference is not
- * fused (the inspect tools read the ReLU's output and these switches layer by layer).
+ * fused (the inspect tools read the ReLU's output and these switches layer by layer), except in
+ * {@link Model#infer}, whose callers see only the logits.
  */
 public final class MaxPool2d implements Layer {
     private final LayerSpec.MaxPool2dSpec spec;
@@ -28,6 +29,7 @@ public final class MaxPool2d implements Layer {
     private int[] argmax;    // (N*C*OH*OW)
     private Tensor dIn;      // (N, C, H, W)
     Activation reluBefore;   // the ReLU right before, applied here in training passes (set by Model)
+    boolean fuseInference;   // set by Model.infer: apply reluBefore in inference passes too
     private Tensor fusedInput;   // (N, C, H, W) the ReLU's input z of the last fused pass, null when not fused
 
     MaxPool2d(LayerSpec.MaxPool2dSpec spec, Shape input) {
@@ -53,7 +55,7 @@ public final class MaxPool2d implements Layer {
             argmax = new int[output.size()];
             dIn = Tensor.zeros(n, in);
         }
-        boolean fused = training && reluBefore != null;
+        boolean fused = (training || fuseInference) && reluBefore != null;
         fusedInput = fused ? x : null;
         if (fused) {
             kernels.maxPoolReluForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);

@@ -168,11 +168,34 @@ public final class Model {
      * A batch larger than {@link #INFERENCE_CHUNK} runs through the whole network in equal chunks of
      * at most that many images, the last one padded with zeros: every layer is per-sample at
      * inference, while the activations of a chunk stay in cache instead of streaming through memory
-     * (W2's first convolution writes 100 KB per image: 25 MB at batch 256). The layers then hold the
-     * last chunk's activations, so no backward may follow.
+     * (W2's first convolution writes 100 KB per image: 25 MB at batch 256). Each ReLU is fused into
+     * its neighbour as in training (the same logits, fewer passes). The layers then hold the last
+     * chunk's activations, not all of them the separate layers' values, so no backward may follow.
      */
     public Tensor infer(Tensor x) {
         checkInput(x);
+        fuseInference(true);
+        try {
+            return inferChunks(x);
+        } finally {
+            fuseInference(false);
+        }
+    }
+
+    /**
+     * Lets inference passes fuse each ReLU into its neighbour as training passes do (see Dense and
+     * MaxPool2d): the logits keep their bits, but the layers' own outputs are then not the separate
+     * layers' (a fused ReLU passes its input through), so only {@link #infer} turns it on.
+     */
+    private void fuseInference(boolean on) {
+        for (Layer layer : layers) {
+            if (layer instanceof Dense d) d.fuseInference = on;
+            if (layer instanceof Activation a) a.fuseInference = on;
+            if (layer instanceof MaxPool2d pool) pool.fuseInference = on;
+        }
+    }
+
+    private Tensor inferChunks(Tensor x) {
         int n = x.batch();
         if (n <= INFERENCE_CHUNK) return forward(x, false);
         int chunks = (n + INFERENCE_CHUNK - 1) / INFERENCE_CHUNK, size = (n + chunks - 1) / chunks;
