@@ -56,6 +56,10 @@ public final class Bench {
                                           PrintStream out) throws IOException, InterruptedException {
         if (seeds < 1) throw new IllegalArgumentException("seeds must be at least 1, got " + seeds);
         FashionMnist data = FashionMnist.find(dataDir);   // the workloads are defined on the full set
+        double linkBefore = CoreLink.roundTripNanos(9);
+        if (!Double.isNaN(linkBefore)) {
+            out.printf(java.util.Locale.ROOT, "machine: a cache line goes from one thread to another and back in %.0f ns%n", linkBefore);
+        }
         Map<String, Object> torch = null;
         if (pytorchScript != null) {
             torch = overSeeds(workloads, seed, seeds, (parts, s, tag) -> {
@@ -67,6 +71,15 @@ public final class Bench {
             out.println("relunet: running " + String.join(",", parts) + (tag ? ", seed " + s : "") + " ...");
             return new Workloads(out, threads, s, tag).run(parts, data);
         });
+        double linkAfter = CoreLink.roundTripNanos(9);
+        if (!Double.isNaN(linkBefore)) {              // NaN: one processor, nothing to measure
+            out.printf(java.util.Locale.ROOT, "machine: cache line round trip %.0f ns before the runs, %.0f ns after%s%n", linkBefore, linkAfter,
+                    Math.max(linkBefore, linkAfter) > 150 ? " (slow: on the reference VM two-thread W1 and batch-1 latency then run up to 2x slower)" : "");
+            Map<String, Object> machine = new java.util.LinkedHashMap<>();
+            machine.put("cache_line_round_trip_ns_before", linkBefore);
+            machine.put("cache_line_round_trip_ns_after", linkAfter);
+            result.put("machine", machine);
+        }
         if (torch != null) {
             result.put("pytorch", torch);
             List<Comparison.Row> rows = Comparison.rows(result, torch);
