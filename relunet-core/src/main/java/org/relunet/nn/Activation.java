@@ -8,7 +8,9 @@ import org.relunet.tensor.Tensor;
 
 /**
  * An element-wise activation y = f(x) over any shape; dIn = f'(x) * dOut. Keeps its input and
- * output for backward (ReLU needs x, sigmoid and tanh need y).
+ * output for backward (ReLU needs x, sigmoid and tanh need y). A ReLU next to a Dense layer or
+ * before a max pool is fused into that neighbour in training passes (see Dense, MaxPool2d, Model)
+ * and then passes its input, and its gradient, through.
  */
 public final class Activation implements Layer {
     private final LayerSpec.ActivationSpec spec;
@@ -17,9 +19,13 @@ public final class Activation implements Layer {
     private Tensor input;    // (N, ...) the previous layer's output, kept for backward
     private Tensor output;   // (N, ...)
     private Tensor dIn;      // (N, ...)
-    /** Set by the Dense before this ReLU for each forward pass: it applied the ReLU already (training). */
+    /**
+     * Whether this forward pass passes its input through: set by the Dense before this ReLU when that
+     * Dense applied the ReLU already (its output is max(z, 0), and max(x, 0) = x), or here when the
+     * max pool after applies it (see MaxPool2d). Backward then reads x > 0, which is z > 0.
+     */
     boolean passThrough;
-    /** Set by the Dense after this ReLU for each forward pass: its dIn is masked by this ReLU already. */
+    /** Whether backward passes dOut through: the Dense or the max pool after this ReLU masked it already. */
     boolean gradientPassThrough;
     /** A max pool right after this ReLU that applies it in training passes (set by Model; see MaxPool2d). */
     MaxPool2d poolAfter;
@@ -41,7 +47,7 @@ public final class Activation implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
         if (poolAfter != null) passThrough = gradientPassThrough = training || fuseInference;
-        if (passThrough) return x;       // x = max(z, 0) already, and max(x, 0) = x (see Dense); backward reads x > 0
+        if (passThrough) return x;       // the Dense before or the pool after applies the ReLU (see passThrough)
         if (output == null || output.size() != x.size()) {
             output = Tensor.zeros(x.shape());
             dIn = Tensor.zeros(x.shape());
