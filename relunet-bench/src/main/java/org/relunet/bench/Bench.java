@@ -19,7 +19,7 @@ import org.relunet.io.Json;
 
 /**
  * {@code relunet bench}: runs the reference workloads, optionally PyTorch's side by side in the same
- * run (scripts/pytorch_workloads.py, started first so both see the same machine), prints a table of
+ * run (scripts/pytorch_workloads.py, seed by seed before relunet's, so both see the same machine), prints a table of
  * figures and ratios, and writes everything to JSON. The training workloads can run over several seeds,
  * since their test accuracy varies by a few thousandths with the seed.
  */
@@ -60,17 +60,25 @@ public final class Bench {
         if (!Double.isNaN(linkBefore)) {
             out.printf(java.util.Locale.ROOT, "machine: a cache line goes from one thread to another and back in %.0f ns%n", linkBefore);
         }
-        Map<String, Object> torch = null;
-        if (pytorchScript != null) {
-            torch = overSeeds(workloads, seed, seeds, (parts, s, tag) -> {
-                out.println("PyTorch: running " + pytorchScript + " (" + String.join(",", parts) + ")" + (tag ? ", seed " + s : "") + " ...");
-                return runPytorch(pytorchScript, parts, s, tag);
-            });
-        }
-        Map<String, Object> result = overSeeds(workloads, seed, seeds, (parts, s, tag) -> {
+        Side relunet = (parts, s, tag) -> {
             out.println("relunet: running " + String.join(",", parts) + (tag ? ", seed " + s : "") + " ...");
             return new Workloads(out, threads, s, tag).run(parts, data);
-        });
+        };
+        Map<String, Object> torch = null, result;
+        if (pytorchScript != null) {
+            // Seed by seed, PyTorch then relunet: this VM's slow periods (see CoreLink) tend to come
+            // after minutes of load, so running one side entirely after the other would hand the
+            // later side more of them.
+            Side pytorch = (parts, s, tag) -> {
+                out.println("PyTorch: running " + pytorchScript + " (" + String.join(",", parts) + ")" + (tag ? ", seed " + s : "") + " ...");
+                return runPytorch(pytorchScript, parts, s, tag);
+            };
+            List<Map<String, Object>> both = overSeeds(workloads, seed, seeds, List.of(pytorch, relunet));
+            torch = both.get(0);
+            result = both.get(1);
+        } else {
+            result = overSeeds(workloads, seed, seeds, relunet);
+        }
         double linkAfter = CoreLink.roundTripNanos(9);
         if (!Double.isNaN(linkBefore)) {              // NaN: one processor, nothing to measure
             out.printf(java.util.Locale.ROOT, "machine: cache line round trip %.0f ns before the runs, %.0f ns after%s%n", linkBefore, linkAfter,
@@ -101,12 +109,22 @@ public final class Bench {
      * each further seed, and merges the results with {@link #mergeSeeds}.
      */
     static Map<String, Object> overSeeds(Set<String> workloads, long seed, int seeds, Side side) throws IOException, InterruptedException {
+        return overSeeds(workloads, seed, seeds, List.of(side)).get(0);
+    }
+
+    /** As {@link #overSeeds(Set, long, int, Side)} for several sides, interleaved: seed 0 on every side, then seed 1, ... */
+    static List<Map<String, Object>> overSeeds(Set<String> workloads, long seed, int seeds, List<Side> sides) throws IOException, InterruptedException {
         Set<String> training = new LinkedHashSet<>(workloads);
         training.retainAll(TRAINING);
         int n = training.isEmpty() ? 1 : seeds;
-        List<Map<String, Object>> runs = new ArrayList<>();
-        for (int i = 0; i < n; i++) runs.add(side.run(i == 0 ? workloads : training, seed + i, n > 1));
-        return mergeSeeds(runs, seed);
+        List<List<Map<String, Object>>> runs = new ArrayList<>();
+        for (int k = 0; k < sides.size(); k++) runs.add(new ArrayList<>());
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < sides.size(); k++) runs.get(k).add(sides.get(k).run(i == 0 ? workloads : training, seed + i, n > 1));
+        }
+        List<Map<String, Object>> merged = new ArrayList<>();
+        for (List<Map<String, Object>> r : runs) merged.add(mergeSeeds(r, seed));
+        return merged;
     }
 
     /**

@@ -46,6 +46,22 @@ class BenchTest {
         assertEquals(List.of("[W1] seed 0"), calls);
     }
 
+    @Test void twoSidesRunInterleavedSeedBySeed() throws Exception {
+        List<String> calls = new ArrayList<>();
+        Bench.Side torch = (parts, seed, tag) -> {
+            calls.add("torch " + parts + " " + seed);
+            return new LinkedHashMap<>(Map.of("W1", training(0.86, 1.0, 1.0)));
+        };
+        Bench.Side relunet = (parts, seed, tag) -> {
+            calls.add("relunet " + parts + " " + seed);
+            return new LinkedHashMap<>(Map.of("W1", training(0.88, 0.5, 0.5)));
+        };
+        List<Map<String, Object>> r = Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W4")), 0, 2, List.of(torch, relunet));
+        assertEquals(List.of("torch [W1, W4] 0", "relunet [W1, W4] 0", "torch [W1] 1", "relunet [W1] 1"), calls);
+        assertEquals(0.86, (double) ((Map<?, ?>) r.get(0).get("W1")).get("test_accuracy"), 1e-12);
+        assertEquals(0.88, (double) ((Map<?, ?>) r.get(1).get("W1")).get("test_accuracy"), 1e-12);
+    }
+
     @Test void mergeKeepsTheFirstSeedsEpochsAndAveragesAccuracy() {
         List<Map<String, Object>> runs = List.of(
                 new LinkedHashMap<>(Map.of("W1", training(0.870, 5.0, 1.0, 1.2), "W3", Map.of("b1_latency_ms", 0.3))),
