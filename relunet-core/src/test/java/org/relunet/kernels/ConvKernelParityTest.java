@@ -163,11 +163,7 @@ class ConvKernelParityTest {
                 System.arraycopy(dx, 0, all, outSize + dW.length + dB.length, inSize);
                 results[rep] = all;
             }
-            for (int i = 0; i < results[0].length; i++) {
-                if (Float.floatToIntBits(results[0][i]) != Float.floatToIntBits(results[1][i])) {
-                    fail("threads " + threads + ": element " + i + " differs between two runs");
-                }
-            }
+            Bits.assertSameBits(results[0], results[1], "threads " + threads + ", second run against the first");
         }
     }
 }

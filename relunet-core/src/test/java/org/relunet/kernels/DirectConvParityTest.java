@@ -2,7 +2,6 @@ package org.relunet.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.relunet.kernels.ConvKernelParityTest.abs;
 import static org.relunet.kernels.ConvKernelParityTest.assertClose;
 import static org.relunet.kernels.ConvKernelParityTest.nans;
@@ -116,11 +115,7 @@ class DirectConvParityTest {
                     System.arraycopy(dB, 0, all, outSize + dW.length, dB.length);
                     results[rep] = all;
                 }
-                for (int i = 0; i < results[0].length; i++) {
-                    if (Float.floatToIntBits(results[0][i]) != Float.floatToIntBits(results[1][i])) {
-                        fail(g + " threads " + threads + ": element " + i + " differs between two runs");
-                    }
-                }
+                Bits.assertSameBits(results[0], results[1], g + " threads " + threads + ", second run against the first");
             }
         }
     }

@@ -162,14 +162,6 @@ class FastTransformTest {
 
     // ---------------------------------------------------------------- switched diagonal
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                fail(what + " element " + i + ": scalar " + expected[i] + " vector " + actual[i]);
-            }
-        }
-    }
-
     @Test
     void switchedScaleGivesTheScalarBitsOnAwkwardShapesInPlaceToo() {
         Kernels v = vectorOrSkip();
@@ -183,15 +175,15 @@ class FastTransformTest {
             float[] ys = new float[x.length], yv = new float[x.length];
             s.switchedScale(x, rows, cols, a, b, ys);
             v.switchedScale(x, rows, cols, a, b, yv);
-            assertSameBits(ys, yv, "switchedScale " + rows + "x" + cols);
+            Bits.assertSameBits(ys, yv, "switchedScale " + rows + "x" + cols);
             float[] da0 = random(rnd, cols), db0 = random(rnd, cols);
             float[] das = da0.clone(), dbs = db0.clone(), dav = da0.clone(), dbv = db0.clone();
             float[] dIns = new float[x.length], gv = g.clone();
             s.switchedScaleBackward(x, g, rows, cols, a, b, dIns, das, dbs);
             v.switchedScaleBackward(x, gv, rows, cols, a, b, gv, dav, dbv);   // in place: dIn is dOut
-            assertSameBits(dIns, gv, "switchedScaleBackward dIn " + rows + "x" + cols);
-            assertSameBits(das, dav, "switchedScaleBackward da " + rows + "x" + cols);
-            assertSameBits(dbs, dbv, "switchedScaleBackward db " + rows + "x" + cols);
+            Bits.assertSameBits(dIns, gv, "switchedScaleBackward dIn " + rows + "x" + cols);
+            Bits.assertSameBits(das, dav, "switchedScaleBackward da " + rows + "x" + cols);
+            Bits.assertSameBits(dbs, dbv, "switchedScaleBackward db " + rows + "x" + cols);
         }
     }
 
@@ -206,16 +198,16 @@ class FastTransformTest {
             float[] ys = new float[x.length], yv = x.clone();
             s.mulRowVector(x, rows, cols, d, ys);
             v.mulRowVector(yv, rows, cols, d, yv);                           // in place
-            assertSameBits(ys, yv, "mulRowVector " + rows + "x" + cols);
+            Bits.assertSameBits(ys, yv, "mulRowVector " + rows + "x" + cols);
             float[] dd0 = random(rnd, cols), dds = dd0.clone(), ddv = dd0.clone();
             float[] dIns = new float[x.length], gv = g.clone();
             s.mulRowVectorBackward(x, g, rows, cols, d, dIns, dds);
             v.mulRowVectorBackward(x, gv, rows, cols, d, gv, ddv);             // in place: dIn is dOut
-            assertSameBits(dIns, gv, "mulRowVectorBackward dIn " + rows + "x" + cols);
-            assertSameBits(dds, ddv, "mulRowVectorBackward dd " + rows + "x" + cols);
+            Bits.assertSameBits(dIns, gv, "mulRowVectorBackward dIn " + rows + "x" + cols);
+            Bits.assertSameBits(dds, ddv, "mulRowVectorBackward dd " + rows + "x" + cols);
             float[] noGrad = g.clone();
             v.mulRowVectorBackward(x, noGrad, rows, cols, d, noGrad, null);   // no dd wanted
-            assertSameBits(dIns, noGrad, "mulRowVectorBackward without dd " + rows + "x" + cols);
+            Bits.assertSameBits(dIns, noGrad, "mulRowVectorBackward without dd " + rows + "x" + cols);
         }
     }
 

@@ -45,15 +45,6 @@ class KernelParityTest {
         return x;
     }
 
-    private static void assertBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                fail(what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
-            }
-        }
-    }
-
     private static void assertClose(float expected, float actual, double tolerance, String what) {
         if (expected != actual && !(Math.abs(expected - actual) <= tolerance)) {
             fail(what + ": expected " + expected + " but was " + actual + " (|diff| " + Math.abs(expected - actual)
@@ -172,7 +163,7 @@ class KernelParityTest {
                 int lda = transA ? m : k, ldb = transB ? k : n;
                 vector.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c1, 0, n);
                 vector.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c2, 0, n);
-                assertBits(c1, c2, "gemm repeat variant " + variant + " threads " + threads);
+                Bits.assertSameBits(c1, c2, "gemm repeat variant " + variant + " threads " + threads);
             }
         }
     }
@@ -200,7 +191,7 @@ class KernelParityTest {
                 f.apply(scalar, x, ys, n);
                 f.apply(vector, x, yv, n);
                 if (relTol == 0) {
-                    assertBits(ys, yv, name + " n=" + n);
+                    Bits.assertSameBits(ys, yv, name + " n=" + n);
                 } else {
                     for (int i = 0; i < n; i++) {
                         assertClose(ys[i], yv[i], relTol * Math.max(1, Math.abs(ys[i])), name + " n=" + n + " x=" + x[i]);
@@ -224,7 +215,7 @@ class KernelParityTest {
                 f.apply(scalar, x, y, dOut, ds, n);
                 f.apply(vector, x, y, dOut, dv, n);
                 if (relTol == 0) {
-                    assertBits(ds, dv, name + " n=" + n);
+                    Bits.assertSameBits(ds, dv, name + " n=" + n);
                 } else {
                     for (int i = 0; i < n; i++) {
                         assertClose(ds[i], dv[i], relTol * Math.max(1, Math.abs(dOut[i])), name + " n=" + n + " x=" + x[i]);
@@ -295,7 +286,7 @@ class KernelParityTest {
             float[] cold = new float[n], warm = new float[n];
             f.apply(vector, x, cold, n);
             for (int rep = 0; rep < 2000; rep++) f.apply(vector, x, warm, n);
-            assertBits(cold, warm, "kernel " + which + " cold vs warm");
+            Bits.assertSameBits(cold, warm, "kernel " + which + " cold vs warm");
         }
     }
 
@@ -343,12 +334,12 @@ class KernelParityTest {
                 float[] xs = x.clone(), xv = x.clone();
                 scalar.addRowVector(xs, rows, cols, bias);
                 vector.addRowVector(xv, rows, cols, bias);
-                assertBits(xs, xv, "addRowVector " + rows + "x" + cols);
+                Bits.assertSameBits(xs, xv, "addRowVector " + rows + "x" + cols);
 
                 float[] ss = random(rnd, cols, -1, 1), sv = ss.clone();
                 scalar.addColumnSums(x, rows, cols, ss);
                 vector.addColumnSums(x, rows, cols, sv);
-                assertBits(ss, sv, "addColumnSums " + rows + "x" + cols);
+                Bits.assertSameBits(ss, sv, "addColumnSums " + rows + "x" + cols);
 
                 float[] rs = random(rnd, rows, -1, 1), rv = rs.clone();
                 scalar.addRowSums(x, rows, cols, rs);
@@ -371,7 +362,7 @@ class KernelParityTest {
                 float[] ys = y.clone(), yv = y.clone();
                 scalar.axpy(n, -0.7f, x, off, ys, 2 * off);
                 vector.axpy(n, -0.7f, x, off, yv, 2 * off);
-                assertBits(ys, yv, "axpy n=" + n);
+                Bits.assertSameBits(ys, yv, "axpy n=" + n);
 
                 double dotMag = 0, sumMag = 0;
                 for (int i = 0; i < n; i++) {
@@ -408,13 +399,13 @@ class KernelParityTest {
                 float[] cs = nanFilled(colSize), cv = nanFilled(colSize);
                 scalar.im2col(x, batch, channels, h, w, kh, kw, stride, pad, cs);
                 vector.im2col(x, batch, channels, h, w, kh, kw, stride, pad, cv);
-                assertBits(cs, cv, "im2col " + what);
+                Bits.assertSameBits(cs, cv, "im2col " + what);
 
                 float[] col = random(rnd, colSize, -1, 1);
                 float[] dxs = random(rnd, x.length, -1, 1), dxv = dxs.clone();
                 scalar.col2im(col, batch, channels, h, w, kh, kw, stride, pad, dxs);
                 vector.col2im(col, batch, channels, h, w, kh, kw, stride, pad, dxv);
-                assertBits(dxs, dxv, "col2im " + what);
+                Bits.assertSameBits(dxs, dxv, "col2im " + what);
 
                 int spatial = outH * outW, oc = channels + 1;
                 float[] cols = random(rnd, oc * batch * spatial, -1, 1);
@@ -423,11 +414,11 @@ class KernelParityTest {
                     float[] os = nanFilled(cols.length), ov = nanFilled(cols.length);
                     scalar.scatterChannels(cols, batch, oc, spatial, bb, os);
                     vector.scatterChannels(cols, batch, oc, spatial, bb, ov);
-                    assertBits(os, ov, "scatterChannels " + what);
+                    Bits.assertSameBits(os, ov, "scatterChannels " + what);
                     float[] gs = nanFilled(cols.length), gv = nanFilled(cols.length);
                     scalar.gatherChannels(os, batch, oc, spatial, gs);
                     vector.gatherChannels(os, batch, oc, spatial, gv);
-                    assertBits(gs, gv, "gatherChannels " + what);
+                    Bits.assertSameBits(gs, gv, "gatherChannels " + what);
                 }
             }
         }
@@ -452,21 +443,21 @@ class KernelParityTest {
                 scalar.maxPoolForward(x, planes, h, w, window, stride, os, as);
                 vector.maxPoolForward(x, planes, h, w, window, stride, ov, av);
                 String what = java.util.Arrays.toString(s);
-                assertBits(os, ov, "maxPoolForward " + what);
+                Bits.assertSameBits(os, ov, "maxPoolForward " + what);
                 assertArrayEquals(as, av, "maxPool argmax " + what);
 
                 float[] dOut = random(rnd, count, -1, 1);
                 float[] ds = new float[x.length], dv = new float[x.length];
                 scalar.maxPoolBackward(dOut, as, count, ds);
                 vector.maxPoolBackward(dOut, av, count, dv);
-                assertBits(ds, dv, "maxPoolBackward " + what);
+                Bits.assertSameBits(ds, dv, "maxPoolBackward " + what);
                 if (window == 2 && stride == 2 && h % 2 == 0 && w % 2 == 0) {
                     float[] ws = new float[x.length], wv = new float[x.length];
                     java.util.Arrays.fill(wv, Float.NaN);        // overwritten, never read
                     scalar.maxPool2x2Backward(dOut, as, planes, h, w, ws);
                     vector.maxPool2x2Backward(dOut, av, planes, h, w, wv);
-                    assertBits(ds, ws, "maxPool2x2Backward (scalar) " + what);
-                    assertBits(ds, wv, "maxPool2x2Backward " + what);
+                    Bits.assertSameBits(ds, ws, "maxPool2x2Backward (scalar) " + what);
+                    Bits.assertSameBits(ds, wv, "maxPool2x2Backward " + what);
                 }
             }
         }
@@ -496,7 +487,7 @@ class KernelParityTest {
                     k.relu(z, relu, z.length);
                     k.maxPoolForward(relu, planes, h, w, window, stride, ySeparate, argSeparate);
                     k.maxPoolReluForward(z, planes, h, w, window, stride, yFused, argFused);
-                    assertBits(ySeparate, yFused, "maxPoolReluForward " + what);
+                    Bits.assertSameBits(ySeparate, yFused, "maxPoolReluForward " + what);
 
                     float[] dOut = random(rnd, count, -1, 1);
                     float[] dSeparate = new float[z.length], dFused = new float[z.length];
@@ -504,7 +495,7 @@ class KernelParityTest {
                     k.reluBackward(z, dSeparate, dSeparate, z.length);
                     java.util.Arrays.fill(dFused, Float.NaN);           // overwritten, never read
                     k.maxPoolReluBackward(dOut, argFused, z, planes, h, w, window, stride, dFused);
-                    assertBits(dSeparate, dFused, "maxPoolReluBackward " + what);
+                    Bits.assertSameBits(dSeparate, dFused, "maxPoolReluBackward " + what);
                 }
             }
         }
@@ -523,8 +514,8 @@ class KernelParityTest {
                     scalar.sgdStep(n, hp[0], hp[1], hp[2], nesterov, ws, g, hp[1] == 0f ? null : vs);
                     vector.sgdStep(n, hp[0], hp[1], hp[2], nesterov, wv, g, hp[1] == 0f ? null : vv);
                     String what = "sgdStep n=" + n + " " + java.util.Arrays.toString(hp) + " threads " + threads;
-                    assertBits(ws, wv, what + " weights");
-                    assertBits(vs, vv, what + " velocity");
+                    Bits.assertSameBits(ws, wv, what + " weights");
+                    Bits.assertSameBits(vs, vv, what + " velocity");
                 }
             }
         }

@@ -262,29 +262,21 @@ class SparseKernelParityTest {
                         kernels.addRowVector(expected, m, n, bias);
                         kernels.relu(expected, expected, m * n);
                         kernels.sparseGemmBiasRelu(m, n, k, a, 0, k, b, 0, n, bias, fused, 0, n);
-                        assertSameBits(expected, fused, "sparseGemmBiasRelu, " + where);
+                        Bits.assertSameBits(expected, fused, "sparseGemmBiasRelu, " + where);
 
                         kernels.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, expected, 0, n);
                         kernels.reluBackward(x, expected, expected, m * n);
                         java.util.Arrays.fill(fused, Float.NaN);                   // beta 0: C is not read
                         kernels.sparseGemmReluMask(m, n, k, a, 0, k, b, 0, n, x, fused, 0, n);
-                        assertSameBits(expected, fused, "sparseGemmReluMask, " + where);
+                        Bits.assertSameBits(expected, fused, "sparseGemmReluMask, " + where);
 
                         float[] y = x.clone(), z = x.clone();
                         kernels.addRowVector(y, m, n, bias);
                         kernels.relu(y, y, m * n);
                         kernels.addRowVectorRelu(z, m, n, bias);
-                        assertSameBits(y, z, "addRowVectorRelu, " + where);
+                        Bits.assertSameBits(y, z, "addRowVectorRelu, " + where);
                     }
                 }
-            }
-        }
-    }
-
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
-                fail(what + ": element " + i + " expected " + expected[i] + " but was " + actual[i]);
             }
         }
     }

@@ -1,10 +1,10 @@
 package org.relunet.nn;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.relunet.kernels.Bits;
 import org.relunet.kernels.Parallel;
 import org.relunet.kernels.RestoresThreads;
 import org.relunet.loss.SoftmaxCrossEntropy;
@@ -59,12 +59,7 @@ class FusedReluTest {
     static void assertFusedEqualsSeparate(Model m, Tensor x, int[] labels, String what) {
         float[][] fused = gradients(m, x, labels, true), separate = gradients(m, x, labels, false);
         for (int p = 0; p < fused.length; p++) {
-            for (int i = 0; i < fused[p].length; i++) {
-                if (Float.floatToIntBits(fused[p][i]) != Float.floatToIntBits(separate[p][i])) {
-                    fail((p == 0 ? "logits" : m.parameterNames().get(p - 1)) + "[" + i + "], " + what + ": fused "
-                            + fused[p][i] + ", separate " + separate[p][i]);
-                }
-            }
+            Bits.assertSameBits(separate[p], fused[p], (p == 0 ? "logits" : m.parameterNames().get(p - 1)) + ", " + what + ", fused against separate");
         }
     }
 
