@@ -19,18 +19,14 @@ public final class Activation implements Layer {
     private Tensor input;    // (N, ...) the previous layer's output, kept for backward
     private Tensor output;   // (N, ...)
     private Tensor dIn;      // (N, ...)
-    /**
-     * Whether this forward pass passes its input through: set by the Dense before this ReLU when that
-     * Dense applied the ReLU already (its output is max(z, 0), and max(x, 0) = x), or here when the
-     * max pool after applies it (see MaxPool2d). Backward then reads x > 0, which is z > 0.
-     */
-    boolean passThrough;
-    /** Whether backward passes dOut through: the Dense or the max pool after this ReLU masked it already. */
-    boolean gradientPassThrough;
-    /** A max pool right after this ReLU that applies it in training passes (set by Model; see MaxPool2d). */
-    MaxPool2d poolAfter;
-    /** Set by Model.infer: pass through to poolAfter in inference passes too. */
-    boolean fuseInference;
+    // The neighbours that apply this ReLU (set by Model, see Dense and MaxPool2d): a forward pass
+    // passes its input through when the Dense before applied max(z, 0) already (max(x, 0) = x) or the
+    // max pool after will; backward reads x > 0, which is z > 0, or passes dOut through when the Dense
+    // or the pool after masked it already. Each layer derives the same decision from the same flags.
+    boolean denseBefore, denseAfter, poolAfter;
+    boolean fuseInference;   // set by Model.infer: fuse in inference passes too
+    private boolean passThrough;          // whether the last forward passed its input through
+    private boolean gradientPassThrough;  // whether the next backward passes dOut through
 
     Activation(LayerSpec.ActivationSpec spec, Shape shape) {
         this.spec = spec;
@@ -46,7 +42,8 @@ public final class Activation implements Layer {
 
     @Override public Tensor forward(Tensor x, boolean training) {
         input = x;
-        if (poolAfter != null) passThrough = gradientPassThrough = training || fuseInference;
+        passThrough = (training || fuseInference) && (denseBefore || poolAfter);
+        gradientPassThrough = training && (denseAfter || poolAfter);
         if (passThrough) return x;       // the Dense before or the pool after applies the ReLU (see passThrough)
         if (output == null || output.size() != x.size()) {
             output = Tensor.zeros(x.shape());

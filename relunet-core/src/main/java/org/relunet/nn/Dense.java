@@ -47,8 +47,8 @@ public final class Dense implements Layer {
     private final Parameter bias;     // (O)
     private final Kernels kernels = KernelProvider.kernels();
     boolean inputGradient = true;     // false for a first layer: nobody needs dIn
-    Activation reluAfter;             // the ReLU right after this layer, which training forward passes apply here
-    Activation reluBefore;            // the ReLU right before, whose backward this layer's dIn includes
+    boolean reluAfter;                // a ReLU right after this layer, which training forward passes apply here (set by Model)
+    boolean reluBefore;               // a ReLU right before, whose backward this layer's dIn includes (set by Model)
     boolean fuseInference;            // set by Model.infer: fuse reluAfter in inference passes too
     private boolean fusedForward;     // whether the last forward applied reluAfter
     private boolean maskedInput;      // whether the next backward masks dIn by the ReLU before
@@ -98,10 +98,8 @@ public final class Dense implements Layer {
     @Override public Tensor forward(Tensor x, boolean training) {
         int n = x.batch();
         input = x;
-        fusedForward = (training || fuseInference) && reluAfter != null;
-        maskedInput = training && reluBefore != null;
-        if (reluAfter != null) reluAfter.passThrough = fusedForward;
-        if (reluBefore != null) reluBefore.gradientPassThrough = maskedInput;
+        fusedForward = (training || fuseInference) && reluAfter;
+        maskedInput = training && reluBefore;
         if (out == null || out.batch() != n) out = Tensor.zeros(n, units);
         if (sparse(x.data, n * inputs)) {
             // y(N,O) = x(N,I) * W^T(I,O) over the nonzeros of x only

@@ -28,7 +28,7 @@ public final class MaxPool2d implements Layer {
     private Tensor output;   // (N, C, OH, OW)
     private int[] argmax;    // (N*C*OH*OW)
     private Tensor dIn;      // (N, C, H, W)
-    Activation reluBefore;   // the ReLU right before, applied here in training passes (set by Model)
+    boolean reluBefore;      // a ReLU right before, applied here in training passes (set by Model)
     boolean fuseInference;   // set by Model.infer: apply reluBefore in inference passes too
     private Tensor fusedInput;   // (N, C, H, W) the ReLU's input z of the last fused pass, null when not fused
 
@@ -55,7 +55,7 @@ public final class MaxPool2d implements Layer {
             argmax = new int[output.size()];
             dIn = Tensor.zeros(n, in);
         }
-        boolean fused = (training || fuseInference) && reluBefore != null;
+        boolean fused = (training || fuseInference) && reluBefore;
         fusedInput = fused ? x : null;
         if (fused) {
             kernels.maxPoolReluForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);

@@ -67,12 +67,10 @@ public final class Model {
         // Training passes fuse each ReLU into a neighbour: the forward pass of the Dense before it and
         // the input gradient of the Dense after it (see Dense), or the max pool after it (see MaxPool2d).
         for (int i = 0; i + 1 < built.size(); i++) {
-            if (built.get(i) instanceof Dense d && isRelu(built.get(i + 1))) d.reluAfter = (Activation) built.get(i + 1);
-            if (isRelu(built.get(i)) && built.get(i + 1) instanceof Dense d && d.inputGradient) d.reluBefore = (Activation) built.get(i);
-            if (isRelu(built.get(i)) && built.get(i + 1) instanceof MaxPool2d pool && !(i > 0 && built.get(i - 1) instanceof Dense)) {
-                pool.reluBefore = (Activation) built.get(i);       // conv -> relu -> pool: the pool applies the ReLU
-                ((Activation) built.get(i)).poolAfter = pool;
-            }
+            Layer layer = built.get(i), next = built.get(i + 1);
+            if (layer instanceof Dense d && isRelu(next)) d.reluAfter = ((Activation) next).denseBefore = true;
+            if (isRelu(layer) && next instanceof Dense d && d.inputGradient) d.reluBefore = ((Activation) layer).denseAfter = true;
+            if (isRelu(layer) && next instanceof MaxPool2d pool) pool.reluBefore = ((Activation) layer).poolAfter = true;
         }
         List<Parameter> params = new ArrayList<>();
         List<String> names = new ArrayList<>();
