@@ -150,8 +150,9 @@ public final class Workloads {
 
     /**
      * Calls {@code call} at least {@code minCalls} times, then until the JIT has compiled nothing for
-     * half a second (at most 20 s): on a 2-core machine a compiler thread still at work takes one of
-     * the two cores, and batch-1 latency measured then came out 2x slower in about half the runs.
+     * half a second (at most 20 s): on a 2-core machine a compiler thread still at work would take
+     * one of the two cores during the timing. (The batch-1 runs that came out 2x slower kept doing so
+     * with this warm-up: they are the host's slow periods, see CoreLink.)
      */
     private void warmUp(Runnable call, int minCalls, String what) {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();

@@ -24,8 +24,10 @@ public final class Parallel {
 
     /**
      * How long an idle worker spins (yielding now and then) before parking, in nanoseconds. Long
-     * enough to span the serial parts of a training step: every unpark risks the kernel waking the
-     * worker on the waker's CPU, and with 200 us one W1 run in eight still fell into that slow mode.
+     * enough to span the serial parts of a training step, so a step never pays for an unpark (a futex
+     * wake, and the risk of the kernel waking the worker on the waker's CPU). Raised from 200 us in
+     * session 2 against slow two-thread runs; most of those later turned out to be the host's slow
+     * periods (see the Job comment), so the gain from this change alone is not measured.
      */
     private static final long SPIN_NANOS = 2_000_000;
 
@@ -155,10 +157,10 @@ public final class Parallel {
 
     /**
      * One step of a busy wait: a pause, and every YIELD_EVERY steps a yield. Linux may wake a worker on
-     * the waker's CPU (wake-affine); two threads spinning on one CPU then starve each other for whole
-     * time slices while the other CPU idles (measured: W1 epochs of 1.0 s instead of 0.5 s, batch-1
-     * latency 300 us instead of 120, in about a third of the runs). The yield hands the CPU over, and
-     * costs about a microsecond when nothing else wants it.
+     * the waker's CPU (wake-affine), and two threads spinning on one CPU would starve each other for
+     * whole time slices while the other CPU idles; the yield hands the CPU over, and costs about a
+     * microsecond when nothing else wants it. (The slow two-thread runs first blamed on this showed
+     * the threads on different CPUs; they were the host's slow periods, see the Job comment.)
      */
     static void spinOrYield(int spins) {
         if (spins % YIELD_EVERY == 0) {

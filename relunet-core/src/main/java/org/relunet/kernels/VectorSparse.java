@@ -19,9 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  * with a vector compress ({@code vcompressps} on AVX-512), then C[i][j0 : j0 + 16 vectors] stays
  * in 16 register accumulators while the list is walked, acc += value * B[p][j0 : ...]: 16 loads
  * and 16 FMAs per nonzero, no stores until the end. N is covered in chunks of 16 vectors, then
- * single vectors, then one masked vector. Rows of C are split into contiguous ranges, a few per
- * thread, taken as threads come free; each row is summed by one task in increasing p, so the bits
- * do not depend on the thread count.
+ * single vectors, then one masked vector. Rows of C are split into contiguous ranges of whole
+ * groups, a few per thread, each thread taking its own block first and stealing the rest when it
+ * comes free; each row is summed by one task in increasing p, so the bits do not depend on the
+ * thread count.
  *
  * <p>Why rows of C and not a dense tile: a register tile of several rows of C shares the loads of B
  * only where those rows are nonzero together, which for ReLU patterns is rarely. For pixels it is
@@ -117,8 +118,8 @@ final class VectorSparse {
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
         if (m <= 0 || n <= 0) return;
         // Rows hold different numbers of nonzeros, so equal row ranges per thread leave one waiting:
-        // more tasks than threads, taken as threads come free. Each row is still summed by one task
-        // in one order, so the bits do not depend on the split.
+        // more tasks than threads, stolen by a thread that comes free. Each row is still summed by
+        // one task in one order, so the bits do not depend on the split.
         int threads = Parallel.threads();
         int groups = (m + GROUP - 1) / GROUP;
         int tasks = (long) m * n * k < PARALLEL_MIN || threads == 1 ? 1 : Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
