@@ -253,8 +253,7 @@ final class VectorConv {
     static void maxPool2x2Backward(float[] dOut, int[] argmax, int planes, int height, int width, float[] dIn) {
         int outH = height / 2, outW = width / 2;
         if (2 * outW < L) {                              // short rows: zero, then route (measured faster)
-            java.util.Arrays.fill(dIn, 0, planes * height * width, 0f);
-            maxPoolBackward(dOut, argmax, planes * outH * outW, dIn);
+            routeByPlane(dOut, argmax, null, planes, height * width, outH * outW, dIn);
             return;
         }
         ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
@@ -291,18 +290,7 @@ final class VectorConv {
                                     int window, int stride, float[] dIn) {
         int outH = (height - window) / stride + 1, outW = (width - window) / stride + 1;
         if (window != 2 || stride != 2 || height % 2 != 0 || width % 2 != 0 || width < L) {
-            // per plane: zero, route in the reference's order (windows never cross planes), mask
-            int plane = height * width, outPlane = outH * outW;
-            ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
-                java.util.Arrays.fill(dIn, p0 * plane, p1 * plane, 0f);
-                for (int i = p0 * outPlane; i < p1 * outPlane; i++) dIn[argmax[i]] += dOut[i];
-                int i = p0 * plane, end = p1 * plane;
-                for (int bound = i + S.loopBound(end - i); i < bound; i += L) {
-                    VectorMask<Float> on = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
-                    FloatVector.zero(S).blend(FloatVector.fromArray(S, dIn, i), on).intoArray(dIn, i);
-                }
-                for (; i < end; i++) dIn[i] = x[i] > 0f ? dIn[i] : 0f;
-            });
+            routeByPlane(dOut, argmax, x, planes, height * width, outH * outW, dIn);
             return;
         }
         ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, height * width)), (p0, p1) -> {
@@ -333,6 +321,25 @@ final class VectorConv {
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * The pool backward that any window shape allows, plane by plane across threads: zero dIn, add
+     * each dOut[i] at argmax[i] in the reference's order (windows never cross planes, so each plane's
+     * sums are the reference's), then, when x is not null, keep dIn only where x > 0 (the ReLU's mask).
+     */
+    private static void routeByPlane(float[] dOut, int[] argmax, float[] x, int planes, int plane, int outPlane, float[] dIn) {
+        ranges(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
+            java.util.Arrays.fill(dIn, p0 * plane, p1 * plane, 0f);
+            for (int i = p0 * outPlane; i < p1 * outPlane; i++) dIn[argmax[i]] += dOut[i];
+            if (x == null) return;
+            int i = p0 * plane, end = p1 * plane;
+            for (int bound = i + S.loopBound(end - i); i < bound; i += L) {
+                VectorMask<Float> on = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                FloatVector.zero(S).blend(FloatVector.fromArray(S, dIn, i), on).intoArray(dIn, i);
+            }
+            for (; i < end; i++) dIn[i] = x[i] > 0f ? dIn[i] : 0f;
         });
     }
 
