@@ -117,7 +117,8 @@ public interface Kernels {
     /**
      * Max pooling of P = B*C planes of (H, W) with a square window and stride, no padding.
      * out is (P, OH, OW); argmax[i] receives the flat index into x of the winner of out[i]
-     * (the first maximum in row-major window order), the "switch" that backward needs.
+     * (the first maximum in row-major window order), the "switch" that backward needs. With argmax
+     * null only out is written (inference).
      */
     void maxPoolForward(float[] x, int planes, int height, int width, int window, int stride,
                         float[] out, int[] argmax);
@@ -136,7 +137,7 @@ public interface Kernels {
      * A ReLU and the max pool after it in one pass over x, the ReLU's input: out = max(maxpool(x), 0),
      * which equals maxpool(max(x, 0)) bit for bit (max commutes with max). argmax is taken over x;
      * it differs from the separate layers' only in windows where every x <= 0, whose gradient is 0
-     * either way (see {@link #maxPoolReluBackward}).
+     * either way (see {@link #maxPoolReluBackward}). argmax may be null, as in {@link #maxPoolForward}.
      */
     void maxPoolReluForward(float[] x, int planes, int height, int width, int window, int stride,
                             float[] out, int[] argmax);

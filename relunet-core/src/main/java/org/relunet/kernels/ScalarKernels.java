@@ -261,7 +261,7 @@ public final class ScalarKernels implements Kernels {
                     }
                     int o = (p * outH + oh) * outW + ow;
                     out[o] = bestValue;
-                    argmax[o] = best;
+                    if (argmax != null) argmax[o] = best;
                 }
             }
         }

@@ -492,7 +492,7 @@ final class VectorSparse {
      * out[outOff] (leading dimension ldo): out[outOff + j*ldo + r] = a[off + r*lda + j]. Blocked,
      * scalar: a copy, so it equals the reference bit for bit.
      */
-    private static void transposeBlock(float[] a, int off, int lda, int rows, int cols, float[] out, int outOff, int ldo) {
+    static void transposeBlock(float[] a, int off, int lda, int rows, int cols, float[] out, int outOff, int ldo) {
         int fullRows = rows / L * L, fullCols = cols / L * L;
         if (fullRows > 0 && fullCols > 0) {
             float[][] buf = WORKSPACE.get().tiles;

@@ -286,6 +286,7 @@ final class VectorWinograd {
     /** Per-thread buffers for one image, grown to a high-water mark. */
     private static final class Scratch {
         float[] xin = new float[0], v = new float[0], mx = new float[0], yt = new float[0], dxin = new float[0];
+        float[] xt = new float[0];                       // (H*W, Cp): one image channels last, unpadded
         final float[] tmp = new float[36 * 64];
         final float[] lanes = new float[L];
 
@@ -296,6 +297,7 @@ final class VectorWinograd {
             if (v.length < vs) v = new float[vs];
             if (mx.length < ms) mx = new float[ms];
             if (yt.length < ys) yt = new float[ys];
+            if (xt.length < p.height * p.width * p.cp) xt = new float[p.height * p.width * p.cp];
         }
     }
 
@@ -455,23 +457,24 @@ final class VectorWinograd {
 
     /**
      * U = G g G^T for every (filter, channel) pair, with filters in the lanes (into ut (a*a, Cp, OCp)) or,
-     * when channelLanes, channels in the lanes (into uc (a*a, OCp, Cp)). The filters are first gathered
-     * into wt with that kind of channel last.
+     * when channelLanes, channels in the lanes (into uc (a*a, OCp, Cp)), for the lanes [lane0, lane1)
+     * (lane0 a multiple of L; all of them zero U first, so the padding rows stay zero). The filters are
+     * first gathered into wt with that kind of channel last.
      */
-    private static void filterTransform(Plan p, float[] weight, boolean channelLanes, float[] u) {
+    private static void filterTransform(Plan p, float[] weight, boolean channelLanes, int lane0, int lane1, float[] u) {
         int rr = p.r * p.r, outer = channelLanes ? p.filters : p.channels, lanes = channelLanes ? p.cp : p.ocp;
         int valid = channelLanes ? p.channels : p.filters;
         int[] map = channelLanes ? p.cMap : p.ocMap;
         for (int o = 0; o < outer; o++) {                // wt[o][q][lane] = weight[lane or o][o or lane][q]
-            for (int l0 = 0; l0 < lanes; l0 += L) {
+            for (int l0 = lane0; l0 < lane1; l0 += L) {
                 int base = channelLanes ? (o * p.channels + l0) * rr : (l0 * p.channels + o) * rr;
                 for (int q = 0; q < rr; q++) gather(weight, base + q, map, valid - l0, p.wt, (o * rr + q) * lanes + l0);
             }
         }
         int plane = p.cp * p.ocp;
-        Arrays.fill(u, 0, p.xi2 * plane, 0f);           // the padding channels' rows stay zero
+        if (lane0 == 0 && lane1 >= lanes) Arrays.fill(u, 0, p.xi2 * plane, 0f);
         for (int o = 0; o < outer; o++) {
-            for (int l0 = 0; l0 < lanes; l0 += L) {
+            for (int l0 = lane0; l0 < lane1; l0 += L) {
                 sandwich(p.tf.g, p.wt, o * rr * lanes + l0, p.r * lanes, lanes, u, o * lanes + l0, p.a * plane, plane, false,
                         SCRATCH.get().tmp);
             }
@@ -501,69 +504,87 @@ final class VectorWinograd {
     static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
         Plan p = PLAN.get();
         p.geometry(g);
-        int n = p.filters * p.channels * p.r * p.r;
-        if (!p.utValid || p.utWeights.length < n || !Arrays.equals(weight, 0, n, p.utWeights, 0, n)) {
-            filterTransform(p, weight, false, p.ut);     // inference reuses U while the weights stay the same
-            if (p.utWeights.length < n) p.utWeights = new float[n];
-            System.arraycopy(weight, 0, p.utWeights, 0, n);
-            p.utValid = true;
-        }
-        int batch = g.batch(), threads = Parallel.threads(), tasks = Math.min(threads, batch);
-        if (tasks > 1) {
-            Parallel.forEach(tasks, t -> {
+        int batch = g.batch(), threads = Parallel.threads();
+        if (threads > 1 && batch >= threads) {
+            refreshFilters(p, weight, 0, p.filters);
+            Parallel.forEach(threads, t -> {
                 Scratch s = SCRATCH.get();
                 s.size(p);
-                for (int b = split(batch, tasks, t); b < split(batch, tasks, t + 1); b++) {
-                    padImage(p, s, x, b);
-                    for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
-                        int t1 = Math.min(p.tiles, t0 + p.block);
-                        inputTiles(p, s, t0, t1, t0, s.tmp);
-                        points(p, s, t1 - t0, 0, p.xi2);
-                        outputTiles(p, s, t0, t1, t0, s.tmp);
-                    }
-                    writeOutput(p, s, b, bias, out);
-                }
+                for (int b = split(batch, threads, t); b < split(batch, threads, t + 1); b++) image(p, s, x, b, bias, out, 0, p.ocp);
             });
             return;
         }
-        // fewer images than threads (batch-1 inference): the threads share each block, the transforms
-        // by tiles and the GEMMs by point, in the caller's buffers (each with its own tmp)
+        // One thread, or fewer images than threads (batch-1 inference): the threads split the filters.
+        // Each transforms the whole image itself and computes the products, output tiles and output
+        // planes of its own filters: the image is 3 KB per channel, V and M hundreds of KB, so
+        // transforming twice costs less than passing V and M between the cores (and each core keeps
+        // its half of U in its own L2 from call to call). Every output has the same bits for any split.
+        if (!p.utValid) refreshFilters(p, weight, 0, p.filters);
+        int panels = p.ocp / NR, tasks = Math.min(threads, panels);
+        if (tasks == 1) {
+            filterShare(p, x, weight, bias, out, 0, p.ocp);
+            return;
+        }
+        Parallel.forEach(tasks, t -> filterShare(p, x, weight, bias, out, split(panels, tasks, t) * NR, split(panels, tasks, t + 1) * NR));
+    }
+
+    /** Every image of the batch, for the filters [oc0, oc1) only (whole NR panels of OCp). */
+    private static void filterShare(Plan p, float[] x, float[] weight, float[] bias, float[] out, int oc0, int oc1) {
+        refreshFilters(p, weight, oc0, Math.min(oc1, p.filters));
         Scratch s = SCRATCH.get();
         s.size(p);
-        for (int b = 0; b < batch; b++) {
-            padImage(p, s, x, b);
-            for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
-                int t1 = Math.min(p.tiles, t0 + p.block), rows = t1 - t0, first = t0;
-                if (threads > 1) {
-                    Parallel.forEach(threads, t -> inputTiles(p, s, first + split(rows, threads, t), first + split(rows, threads, t + 1),
-                            first, SCRATCH.get().tmp));
-                    Parallel.forEach(threads, t -> points(p, s, rows, split(p.xi2, threads, t), split(p.xi2, threads, t + 1)));
-                    Parallel.forEach(threads, t -> outputTiles(p, s, first + split(rows, threads, t), first + split(rows, threads, t + 1),
-                            first, SCRATCH.get().tmp));
-                } else {
-                    inputTiles(p, s, t0, t1, t0, s.tmp);
-                    points(p, s, rows, 0, p.xi2);
-                    outputTiles(p, s, t0, t1, t0, s.tmp);
-                }
-            }
-            writeOutput(p, s, b, bias, out);
-        }
+        for (int b = 0; b < p.batch; b++) image(p, s, x, b, bias, out, oc0, oc1);
     }
 
-    /** M[.][xi] (rows, OCp) = V[.][xi] (rows, Cp) U[xi] (Cp, OCp) for the points [xi0, xi1) of a block of tiles. */
-    private static void points(Plan p, Scratch s, int rows, int xi0, int xi1) {
+    /** out[b][oc0:oc1] for one image, in the running thread's scratch. */
+    private static void image(Plan p, Scratch s, float[] x, int b, float[] bias, float[] out, int oc0, int oc1) {
+        padImage(p, s, x, b);
+        for (int t0 = 0; t0 < p.tiles; t0 += p.block) {
+            int t1 = Math.min(p.tiles, t0 + p.block);
+            inputTiles(p, s, t0, t1, t0, s.tmp);
+            points(p, s, t1 - t0, oc0, oc1);
+            outputTiles(p, s, t0, t1, t0, s.tmp, oc0, oc1);
+        }
+        writeOutput(p, s, b, bias, out, oc0, Math.min(oc1, p.filters));
+    }
+
+    /**
+     * Makes U's filters [f0, f1) those of weight, unless they already are: inference reuses U while
+     * the weights stay the same (a compare of 200 KB for W2's second convolution, against a transform
+     * many times that). The filters are contiguous in weight (OC, C*r*r), so threads that own
+     * different filters compare and transform their own.
+     */
+    private static void refreshFilters(Plan p, float[] weight, int f0, int f1) {
+        int per = p.channels * p.r * p.r, n = p.filters * per;
+        if (p.utWeights.length < n) {
+            p.utWeights = new float[n];
+            p.utValid = false;
+        }
+        if (!p.utValid) {                                // new geometry: all of U, padding included
+            filterTransform(p, weight, false, 0, p.ocp, p.ut);
+            System.arraycopy(weight, 0, p.utWeights, 0, n);
+            p.utValid = true;
+            return;
+        }
+        if (Arrays.equals(weight, f0 * per, f1 * per, p.utWeights, f0 * per, f1 * per)) return;
+        filterTransform(p, weight, false, f0 / L * L, f1, p.ut);
+        System.arraycopy(weight, f0 * per, p.utWeights, f0 * per, (f1 - f0) * per);
+    }
+
+    /** M[.][xi][oc0:oc1] (rows, oc1 - oc0) = V[.][xi] (rows, Cp) U[xi][.][oc0:oc1] (Cp, oc1 - oc0) for every point of a block of tiles. */
+    private static void points(Plan p, Scratch s, int rows, int oc0, int oc1) {
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and M
-        for (int xi = xi0; xi < xi1; xi++) {
-            product(rows, p.ocp, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp, p.ocp, s.mx, xi * p.ocp, to, 0f);
+        for (int xi = 0; xi < p.xi2; xi++) {
+            product(rows, oc1 - oc0, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp + oc0, p.ocp, s.mx, xi * p.ocp + oc0, to, 0f);
         }
     }
 
-    /** Y_t = A^T M_t A for the tiles [t0, t1) (block rows t - base), into yt (tilesH*m, tilesW*m, OCp). */
-    private static void outputTiles(Plan p, Scratch s, int t0, int t1, int base, float[] tmp) {
+    /** Y_t = A^T M_t A for the tiles [t0, t1) (block rows t - base), channels [oc0, oc1), into yt (tilesH*m, tilesW*m, OCp). */
+    private static void outputTiles(Plan p, Scratch s, int t0, int t1, int base, float[] tmp, int oc0, int oc1) {
         int to = p.xi2 * p.ocp, ow = p.tilesW * p.m;
         for (int t = t0; t < t1; t++) {
             int ty = t / p.tilesW, tx = t % p.tilesW;
-            for (int c = 0; c < p.ocp; c += L) {
+            for (int c = oc0; c < oc1; c += L) {
                 int src = (t - base) * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
                 if (p.m == 2) {                          // Y = A^T M A: rows into tmp, then columns
                     for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, tmp, u * 2 * L, L);
@@ -575,10 +596,19 @@ final class VectorWinograd {
         }
     }
 
-    /** out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc] (scalar: a vector scatter or gather per pixel measured slower). */
-    private static void writeOutput(Plan p, Scratch s, int b, float[] bias, float[] out) {
+    /**
+     * out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc] for oc in [oc0, oc1). When the tiles end at the
+     * output's right edge, yt's first OH*OW rows are the output pixels in order and this is a
+     * transpose in 16 x 16 register tiles plus a vector add; otherwise scalar, pixel by pixel.
+     */
+    private static void writeOutput(Plan p, Scratch s, int b, float[] bias, float[] out, int oc0, int oc1) {
         int plane = p.outH * p.outW, ow = p.tilesW * p.m;
-        for (int oc = 0; oc < p.filters; oc++) {
+        if (ow == p.outW) {
+            VectorSparse.transposeBlock(s.yt, oc0, p.ocp, plane, oc1 - oc0, out, (b * p.filters + oc0) * plane, plane);
+            for (int oc = oc0; oc < oc1; oc++) addScalar(out, (b * p.filters + oc) * plane, plane, bias == null ? 0f : bias[oc]);
+            return;
+        }
+        for (int oc = oc0; oc < oc1; oc++) {
             float add = bias == null ? 0f : bias[oc];
             int o = (b * p.filters + oc) * plane;
             for (int oh = 0; oh < p.outH; oh++) {
@@ -588,11 +618,29 @@ final class VectorWinograd {
         }
     }
 
-    /** xin (Hx, Wx, Cp) = image b padded, channels last. */
+    /** a[off .. off + n) += add (also when add is 0: -0 + 0 is +0, as the scalar path gives). */
+    private static void addScalar(float[] a, int off, int n, float add) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) FloatVector.fromArray(S, a, off + i).add(add).intoArray(a, off + i);
+        for (; i < n; i++) a[off + i] += add;
+    }
+
+    /**
+     * xin (Hx, Wx, Cp) = image b padded, channels last. When the channels fill Cp: the image's
+     * (C, H*W) transposed in 16 x 16 register tiles into xt (H*W, Cp), then copied row by row into
+     * the padded grid; otherwise scalar.
+     */
     private static void padImage(Plan p, Scratch s, float[] x, int b) {
         float[] xin = s.xin;
         Arrays.fill(xin, 0, p.hx * p.wx * p.cp, 0f);
-        int plane = p.height * p.width;                  // (scalar: faster than a gather per pixel)
+        int plane = p.height * p.width;
+        if (p.channels == p.cp) {
+            VectorSparse.transposeBlock(x, b * p.channels * plane, plane, p.channels, plane, s.xt, 0, p.cp);
+            for (int h = 0; h < p.height; h++) {
+                System.arraycopy(s.xt, h * p.width * p.cp, xin, ((h + p.pad) * p.wx + p.pad) * p.cp, p.width * p.cp);
+            }
+            return;
+        }
         for (int c = 0; c < p.channels; c++) {
             int src = (b * p.channels + c) * plane;
             for (int h = 0; h < p.height; h++) {
@@ -620,7 +668,7 @@ final class VectorWinograd {
         Plan p = PLAN.get();
         p.geometry(g);
         int n = p.xi2 * p.cp * p.ocp;
-        if (dx != null) filterTransform(p, weight, true, p.uc);
+        if (dx != null) filterTransform(p, weight, true, 0, p.cp, p.uc);
         int batch = g.batch(), tasks = Math.min(Parallel.threads(), batch);
         p.sums(tasks);
         if (tasks <= 1) {
@@ -654,15 +702,22 @@ final class VectorWinograd {
         // yt (tilesH*m, tilesW*m, OCp) = dOut[b] channels last, zero past the edges; bias sums
         float[] dy = s.yt;
         Arrays.fill(dy, 0, p.tilesH * p.m * ow * p.ocp, 0f);
+        if (ow == p.outW) {                              // the output pixels are yt's first rows: a transpose
+            VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, dy, 0, p.ocp);
+        }
         for (int oc = 0; oc < p.filters; oc++) {
             int src = (b * p.filters + oc) * plane;
             float sum = 0f;
-            for (int oh = 0; oh < p.outH; oh++) {
-                int dst = oh * ow * p.ocp + oc;
-                for (int w = 0; w < p.outW; w++) {
-                    float v = dOut[src++];
-                    sum += v;
-                    dy[dst + w * p.ocp] = v;
+            if (ow == p.outW) {
+                for (int i = 0; i < plane; i++) sum += dOut[src + i];
+            } else {
+                for (int oh = 0; oh < p.outH; oh++) {
+                    int dst = oh * ow * p.ocp + oc;
+                    for (int w = 0; w < p.outW; w++) {
+                        float v = dOut[src++];
+                        sum += v;
+                        dy[dst + w * p.ocp] = v;
+                    }
                 }
             }
             biasSum[oc] += sum;
@@ -701,13 +756,10 @@ final class VectorWinograd {
             }
         }
         if (dx == null) return;
-        int inPlane = p.height * p.width;                // dx[b][c][h][w] = dxin[h + pad][w + pad][c]
-        for (int c = 0; c < p.channels; c++) {
-            int dst = (b * p.channels + c) * inPlane;
-            for (int h = 0; h < p.height; h++) {
-                int src = ((h + p.pad) * p.wx + p.pad) * p.cp + c;
-                for (int w = 0; w < p.width; w++) dx[dst++] = s.dxin[src + w * p.cp];
-            }
+        int inPlane = p.height * p.width;                // dx[b][c][h][w] = dxin[h + pad][w + pad][c]:
+        for (int h = 0; h < p.height; h++) {             // the rows inside the padding into xt (H*W, Cp), transposed
+            System.arraycopy(s.dxin, ((h + p.pad) * p.wx + p.pad) * p.cp, s.xt, h * p.width * p.cp, p.width * p.cp);
         }
+        VectorSparse.transposeBlock(s.xt, 0, p.cp, inPlane, p.channels, dx, b * p.channels * inPlane, inPlane);
     }
 }

@@ -45,7 +45,7 @@ public final class MaxPool2d implements Layer {
     @Override public Shape outputShape() { return out; }
     @Override public long flopsPerSample() { return (long) out.size() * spec.window() * spec.window(); }
 
-    /** The argmax switches of the last forward pass (flat indices into its input). */
+    /** The argmax switches of the last forward pass other than {@link Model#infer}'s (flat indices into its input). */
     public int[] switches() { return argmax; }
 
     @Override public Tensor forward(Tensor x, boolean training) {
@@ -57,10 +57,11 @@ public final class MaxPool2d implements Layer {
         }
         boolean fused = (training || fuseInference) && reluBefore;
         fusedInput = fused ? x : null;
+        int[] switches = fuseInference && !training ? null : argmax;   // Model.infer needs no switches
         if (fused) {
-            kernels.maxPoolReluForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);
+            kernels.maxPoolReluForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, switches);
         } else {
-            kernels.maxPoolForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, argmax);
+            kernels.maxPoolForward(x.data, n * in.dim(0), in.dim(1), in.dim(2), spec.window(), spec.stride(), output.data, switches);
         }
         return output;
     }

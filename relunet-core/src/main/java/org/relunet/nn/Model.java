@@ -168,7 +168,8 @@ public final class Model {
      * inference, while the activations of a chunk stay in cache instead of streaming through memory
      * (W2's first convolution writes 100 KB per image: 25 MB at batch 256). Each ReLU is fused into
      * its neighbour as in training (the same logits, fewer passes). The layers then hold the last
-     * chunk's activations, not all of them the separate layers' values, so no backward may follow.
+     * chunk's activations, not all of them the separate layers' values, and max pools keep no
+     * switches, so no backward may follow.
      */
     public Tensor infer(Tensor x) {
         checkInput(x);

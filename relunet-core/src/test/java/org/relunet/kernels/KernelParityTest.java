@@ -428,7 +428,8 @@ class KernelParityTest {
     void maxPoolMatchesIncludingTies() {
         // (P, H, W, window, stride): even and odd sizes, overlapping windows, enough planes to split.
         int[][] shapes = {{3, 4, 4, 2, 2}, {2, 5, 7, 2, 2}, {1, 6, 6, 3, 3}, {2, 7, 7, 3, 2}, {1, 1, 1, 1, 1}, {256, 24, 24, 2, 2},
-            {5, 28, 28, 2, 2}, {3, 14, 14, 2, 2}, {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {3, 3, 3, 2, 2}};
+            {5, 28, 28, 2, 2}, {3, 14, 14, 2, 2}, {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {3, 3, 3, 2, 2},
+            {4, 8, 15, 2, 2}, {3, 10, 33, 2, 2}, {64, 14, 14, 2, 2}, {9, 7, 6, 2, 2}};
         SplittableRandom rnd = new SplittableRandom(19);
         for (int threads : new int[] {1, 2}) {
             Parallel.setThreads(threads);
@@ -445,6 +446,11 @@ class KernelParityTest {
                 String what = java.util.Arrays.toString(s);
                 Bits.assertSameBits(os, ov, "maxPoolForward " + what);
                 assertArrayEquals(as, av, "maxPool argmax " + what);
+                for (Kernels k : new Kernels[] {scalar, vector}) {       // no argmax (inference): the same out
+                    float[] o = new float[count];
+                    k.maxPoolForward(x, planes, h, w, window, stride, o, null);
+                    Bits.assertSameBits(os, o, "maxPoolForward without argmax " + k.name() + " " + what);
+                }
 
                 float[] dOut = random(rnd, count, -1, 1);
                 float[] ds = new float[x.length], dv = new float[x.length];
@@ -470,7 +476,7 @@ class KernelParityTest {
         // where the fused argmax (over z) differs from the separate one (over max(z, 0)) but the
         // gradient is 0 either way.
         int[][] shapes = {{3, 4, 4, 2, 2}, {2, 5, 7, 2, 2}, {2, 7, 7, 3, 2}, {5, 28, 28, 2, 2}, {3, 14, 14, 2, 2},
-            {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {64, 8, 8, 2, 2}};
+            {2, 2, 68, 2, 2}, {2, 6, 34, 2, 2}, {64, 8, 8, 2, 2}, {4, 8, 15, 2, 2}, {64, 14, 14, 2, 2}};
         SplittableRandom rnd = new SplittableRandom(31);
         for (Kernels k : new Kernels[] {scalar, vector}) {
             for (int threads : new int[] {1, 2}) {
@@ -488,6 +494,9 @@ class KernelParityTest {
                     k.maxPoolForward(relu, planes, h, w, window, stride, ySeparate, argSeparate);
                     k.maxPoolReluForward(z, planes, h, w, window, stride, yFused, argFused);
                     Bits.assertSameBits(ySeparate, yFused, "maxPoolReluForward " + what);
+                    float[] yInference = new float[count];
+                    k.maxPoolReluForward(z, planes, h, w, window, stride, yInference, null);
+                    Bits.assertSameBits(ySeparate, yInference, "maxPoolReluForward without argmax " + what);
 
                     float[] dOut = random(rnd, count, -1, 1);
                     float[] dSeparate = new float[z.length], dFused = new float[z.length];

@@ -147,4 +147,68 @@ class WinogradTest {
             }
         }
     }
+
+    /**
+     * With fewer images than threads the threads split the filters (each transforms the whole image);
+     * with at least as many they split the images. Every output gets the same bits either way, for
+     * any thread count: each image alone (filter split) against the batch (image split), 1-3 threads.
+     * Shapes: W2's second convolution (OCp 64: two panels of filters), 70 filters (three panels, the
+     * last mostly padding), channels that do not fill a vector (the scalar layout path), and output
+     * widths that are not a whole number of tiles (the scalar output path).
+     */
+    @Test
+    void splittingFiltersOrImagesGivesTheSameBits() {
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] shapes = {{3, 32, 14, 14, 64, 5, 2}, {3, 40, 5, 5, 70, 3, 2}, {3, 20, 7, 9, 33, 5, 1}, {2, 32, 13, 13, 96, 5, 2}};
+        for (int[] s : shapes) {
+            ConvShape g = shape(s), one = new ConvShape(1, s[1], s[2], s[3], s[4], s[5], 1, s[6]);
+            float[] x = random(rnd, g.batch() * g.channels() * g.inputPlane()), w = random(rnd, g.filters() * g.patch());
+            float[] bias = random(rnd, g.filters());
+            int n = g.batch() * g.filters() * g.outputPlane(), per = n / g.batch(), in = g.channels() * g.inputPlane();
+            Parallel.setThreads(1);
+            float[] reference = new float[n];
+            vector.convForward(g, x, w, bias, reference);
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                float[] batch = new float[n];
+                vector.convForward(g, x, w, bias, batch);
+                Bits.assertSameBits(reference, batch, g + " batch, threads " + threads);
+                for (int b = 0; b < g.batch(); b++) {
+                    float[] image = java.util.Arrays.copyOfRange(x, b * in, (b + 1) * in), out = new float[per];
+                    vector.convForward(one, image, w, bias, out);
+                    Bits.assertSameBits(java.util.Arrays.copyOfRange(reference, b * per, (b + 1) * per), out,
+                            g + " image " + b + " alone, threads " + threads);
+                }
+            }
+        }
+    }
+
+    /**
+     * Inference reuses the transformed filters while the weights stay the same; threads that split
+     * the filters check and refresh their own. A change to one weight, in the first filters, in the
+     * last, or to a bias only, shows in the next output, with 1 and 2 threads at batch 1.
+     */
+    @Test
+    void reusedFiltersFollowEveryChangeOfTheWeights() {
+        Kernels vector = VectorOrSkip.kernels();
+        Kernels scalar = new ScalarKernels();
+        SplittableRandom rnd = new SplittableRandom(13);
+        ConvShape g = new ConvShape(1, 32, 14, 14, 64, 5, 1, 2);
+        float[] x = random(rnd, g.channels() * g.inputPlane()), w = random(rnd, g.filters() * g.patch());
+        float[] bias = random(rnd, g.filters());
+        int n = g.filters() * g.outputPlane();
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            int[] changed = {3 * g.patch() + 7, 50 * g.patch() + 100, 0, 64 * g.patch() - 1};
+            for (int step = 0; step <= changed.length; step++) {
+                if (step < changed.length) w[changed[step]] += 3f;
+                if (step == changed.length) bias[17] -= 2f;
+                float[] expected = new float[n], actual = new float[n];
+                scalar.convForward(g, x, w, bias, expected);
+                vector.convForward(g, x, w, bias, actual);
+                assertNear(expected, actual, "threads " + threads + " after change " + step);
+            }
+        }
+    }
 }
