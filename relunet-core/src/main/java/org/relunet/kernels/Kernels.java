@@ -64,6 +64,16 @@ public interface Kernels {
                             float[] bias, float[] c, int cOff, int ldc);
 
     /**
+     * The sparse forward pass of a Dense layer: C (M, N) = A (M, K) W^T + bias, then max(., 0) when
+     * relu, for W stored (N, K); the product over the nonzeros of A as {@link #sparseGemm}, W^T (K, N)
+     * first written into wt (the caller's workspace). The same bits as {@link #transpose},
+     * sparseGemm (beta 0), {@link #addRowVector} and, when relu, {@link #relu} one after the other.
+     * The vector kernel lets each thread transpose and multiply its own columns, so W^T never
+     * passes between the cores.
+     */
+    void sparseLinear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c);
+
+    /**
      * The input gradient of a Dense layer that follows a ReLU, masked by it in one call: C (M, N) =
      * A B over the nonzeros of A (beta 0) where x > 0, and 0 where x <= 0; x (M, N) is the ReLU's
      * output (or input) with leading dimension ldc. The same bits as sparseGemm then

@@ -66,6 +66,16 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override public void sparseLinear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
+        transpose(w, n, k, wt);
+        sparseGemm(false, m, n, k, a, 0, k, wt, 0, n, 0f, c, 0, n);
+        if (relu) {
+            addRowVectorRelu(c, m, n, bias);
+        } else {
+            addRowVector(c, m, n, bias);
+        }
+    }
+
     @Override public void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                              float[] x, float[] c, int cOff, int ldc) {
         sparseGemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);

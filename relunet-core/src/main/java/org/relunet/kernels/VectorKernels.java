@@ -87,6 +87,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void sparseLinear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
+        VectorSparse.linear(m, n, k, a, w, wt, bias, relu, c);
+    }
+
+    @Override
     public void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float[] x, float[] c, int cOff, int ldc) {
         VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, null, x);

@@ -43,6 +43,15 @@ final class VectorSparse {
     private static final int L = S.length();
     /** Columns of C held in registers: 16 accumulators of L floats (256 at 512 bits). */
     static final int CHUNK = 16 * L;
+    /**
+     * Weights (N * K) from which {@link #linear} splits by columns: W1's first layer (784 x 256, 800 KB)
+     * does; its second (256 x 256) does not. There the duplicated nonzero lists and half-width chunks
+     * cost more than they save (fast periods: 0.077 -> 0.11 ms at 2 threads); on the first layer the
+     * column split measured the same as the row split in fast periods.
+     */
+    private static final long COLUMN_SPLIT_MIN = 1L << 17;
+    /** Half a chunk (8 accumulators): one thread's share of a 256-wide layer split by columns. */
+    static final int HALF_CHUNK = CHUNK / 2;
     /** Tasks per thread when rows are shared out. */
     private static final int TASKS_PER_THREAD = 4;
     /** Below this many multiply-adds (M*N*K) a call runs on the calling thread alone. */
@@ -123,18 +132,57 @@ final class VectorSparse {
         int threads = Parallel.threads();
         int groups = (m + GROUP - 1) / GROUP;
         int tasks = (long) m * n * k < PARALLEL_MIN || threads == 1 ? 1 : Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
+        boolean relu = bias != null;
         if (tasks == 1) {
-            rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, mask);
+            rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, 0, relu, mask);
             return;
         }
         // whole groups per task, so that which rows form a group does not depend on the split
         Parallel.forEach(tasks, t -> rows(transA, GROUP * (int) ((long) groups * t / tasks),
-                Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, mask));
+                Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                bias, 0, relu, mask));
     }
 
-    /** Rows [i0, i1) of C. */
+    /**
+     * {@link Kernels#sparseLinear}: C (M, N) = A (M, K) W^T + bias (then max(., 0) when relu) over the
+     * nonzeros of A, W stored (N, K), W^T (K, N) written into wt on the way.
+     *
+     * <p>With two or more threads and at least HALF_CHUNK columns each, the threads split the columns,
+     * not the rows: each transposes the rows of W for its columns and multiplies all of A by them.
+     * W and W^T then never pass between the cores. The optimiser updates W in the same contiguous
+     * halves, on the same threads (task ownership, see Parallel), and each core reads back only what
+     * it wrote. Split by rows, each core read all of W^T, half of it written by the other core:
+     * 800 KB per step for W1's first layer. On this VM a cache line takes ~330 ns between the cores
+     * in some periods (CoreLink). Each thread lists the nonzeros of every row of A itself (a few
+     * microseconds). Each element of C is summed the same way in either split (same K blocks, same
+     * order of nonzeros), so the bits do not depend on it.
+     */
+    static void linear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
+        if (m <= 0 || n <= 0) return;
+        int threads = Parallel.threads(), blocks = n / HALF_CHUNK;
+        if (threads == 1 || (long) m * n * k < PARALLEL_MIN || blocks < threads || (long) n * k < COLUMN_SPLIT_MIN) {
+            transpose(w, n, k, wt);
+            if (threads == 1 || (long) m * n * k < PARALLEL_MIN) {
+                rows(false, 0, m, n, k, a, 0, k, wt, 0, n, 0f, c, 0, n, bias, 0, relu, null);
+                return;
+            }
+            int groups = (m + GROUP - 1) / GROUP, tasks = Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
+            Parallel.forEach(tasks, t -> rows(false, GROUP * (int) ((long) groups * t / tasks),
+                    Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, 0, k, wt, 0, n, 0f, c, 0, n, bias, 0, relu, null));
+            return;
+        }
+        Parallel.forEach(threads, t -> {
+            int j0 = (int) ((long) blocks * t / threads) * HALF_CHUNK;
+            int j1 = t == threads - 1 ? n : (int) ((long) blocks * (t + 1) / threads) * HALF_CHUNK;
+            transposeBlock(w, j0 * k, k, j1 - j0, k, wt, j0, n);
+            rows(false, 0, m, j1 - j0, k, a, 0, k, wt, j0, n, 0f, c, j0, n, bias, j0, relu, null);
+        });
+    }
+
+    /** Rows [i0, i1) of C; the epilogue's bias for column j of C is bias[biasOff + j]. */
     private static void rows(boolean transA, int i0, int i1, int n, int k, float[] a, int aOff, int lda,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
+                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                             float[] bias, int biasOff, boolean relu, float[] mask) {
         Workspace ws = WORKSPACE.get();
         int rows = i1 - i0;
         ws.ensure(rows * k + L, rows);                        // compress stores whole vectors
@@ -161,7 +209,7 @@ final class VectorSparse {
             if (gEnd - g == GROUP && n >= 4 * L && unionPays(rowsOfA, aRow + g * stride, stride, k)) {
                 int ci = cOff + (i0 + g) * ldc;
                 union(ws, rowsOfA, aRow + g * stride, stride, n, k, b, bOff, ldb, beta, c, ci, ldc);
-                for (int r = 0; r < GROUP; r++) epilogue(c, ci + r * ldc, 0, n, bias, mask);
+                for (int r = 0; r < GROUP; r++) epilogue(c, ci + r * ldc, 0, n, bias, biasOff, relu, mask);
             } else {
                 for (int r = g; r < gEnd; r++) single[singles++] = r;
             }
@@ -171,7 +219,7 @@ final class VectorSparse {
         // Column chunks of C, then K blocks, then rows: the B block of a chunk stays in L1 while every
         // row walks its nonzeros in that block; C is loaded and stored once per block (beta after the first).
         for (int j = 0; j < n && singles > 0; ) {
-            int width = j + CHUNK <= n ? CHUNK : L;
+            int width = j + CHUNK <= n ? CHUNK : j + HALF_CHUNK <= n ? HALF_CHUNK : L;
             System.arraycopy(start, 0, cursor, 0, singles);
             for (int p0 = 0; p0 < k; p0 += KB) {
                 int pEnd = Math.min(k, p0 + KB);
@@ -183,13 +231,17 @@ final class VectorSparse {
                     int ci = cOff + (i0 + single[s]) * ldc + j;
                     if (width == CHUNK) {
                         chunk(q0, q1, index, value, b, bOff + j, ldb, blockBeta, c, ci);
+                    } else if (width == HALF_CHUNK) {
+                        halfChunk(q0, q1, index, value, b, bOff + j, ldb, blockBeta, c, ci);
                     } else {
                         column(q0, q1, index, value, b, bOff + j, ldb, blockBeta, c, ci, j, n);
                     }
                 }
             }
             if (bias != null || mask != null) {                 // C[j : j + width] of these rows is final and in L1
-                for (int s = 0; s < singles; s++) epilogue(c, cOff + (i0 + single[s]) * ldc, j, Math.min(n, j + width), bias, mask);
+                for (int s = 0; s < singles; s++) {
+                    epilogue(c, cOff + (i0 + single[s]) * ldc, j, Math.min(n, j + width), bias, biasOff, relu, mask);
+                }
             }
             j += width;
         }
@@ -197,16 +249,22 @@ final class VectorSparse {
 
     /**
      * The fused epilogue on columns [j0, j1) of the row of C at c[ci]: max(C + bias, 0) (bias[j] for
-     * column j) when bias is not null, else 0 where mask (C's layout) <= 0 when mask is not null. The
-     * operations of addRowVector then relu, or of reluBackward, so the same bits.
+     * column j at bias[biasOff + j]) when bias is not null and relu, C + bias when not relu, else 0
+     * where mask (C's layout) <= 0 when mask is not null. The operations of addRowVector (then relu),
+     * or of reluBackward, so the same bits.
      */
-    private static void epilogue(float[] c, int ci, int j0, int j1, float[] bias, float[] mask) {
+    private static void epilogue(float[] c, int ci, int j0, int j1, float[] bias, int biasOff, boolean relu, float[] mask) {
         int j = j0;
-        if (bias != null) {
+        if (bias != null && relu) {
             for (; j + L <= j1; j += L) {
-                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, j)).max(0f).intoArray(c, ci + j);
+                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, biasOff + j)).max(0f).intoArray(c, ci + j);
             }
-            for (; j < j1; j++) c[ci + j] = Math.max(0f, c[ci + j] + bias[j]);
+            for (; j < j1; j++) c[ci + j] = Math.max(0f, c[ci + j] + bias[biasOff + j]);
+        } else if (bias != null) {
+            for (; j + L <= j1; j += L) {
+                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(c, ci + j);
+            }
+            for (; j < j1; j++) c[ci + j] = c[ci + j] + bias[biasOff + j];
         } else if (mask != null) {
             for (; j + L <= j1; j += L) {
                 VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
@@ -436,6 +494,39 @@ final class VectorSparse {
             FloatVector.fromArray(S, c, ci + 13 * L).fma(vb, c13).intoArray(c, ci + 13 * L);
             FloatVector.fromArray(S, c, ci + 14 * L).fma(vb, c14).intoArray(c, ci + 14 * L);
             FloatVector.fromArray(S, c, ci + 15 * L).fma(vb, c15).intoArray(c, ci + 15 * L);
+        }
+    }
+
+    /** C[0 : 8 vectors] (at c[ci]) = beta * C + sum over list entries [q0, q1): {@link #chunk} at half the width. */
+    private static void halfChunk(int q0, int q1, int[] index, float[] value, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int ci) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int q = q0; q < q1; q++) {
+            FloatVector v = FloatVector.broadcast(S, value[q]);
+            int r = bOff + index[q] * ldb;
+            c0 = v.fma(FloatVector.fromArray(S, b, r), c0);
+            c1 = v.fma(FloatVector.fromArray(S, b, r + L), c1);
+            c2 = v.fma(FloatVector.fromArray(S, b, r + 2 * L), c2);
+            c3 = v.fma(FloatVector.fromArray(S, b, r + 3 * L), c3);
+            c4 = v.fma(FloatVector.fromArray(S, b, r + 4 * L), c4);
+            c5 = v.fma(FloatVector.fromArray(S, b, r + 5 * L), c5);
+            c6 = v.fma(FloatVector.fromArray(S, b, r + 6 * L), c6);
+            c7 = v.fma(FloatVector.fromArray(S, b, r + 7 * L), c7);
+        }
+        if (beta == 0f) {
+            c0.intoArray(c, ci); c1.intoArray(c, ci + L); c2.intoArray(c, ci + 2 * L); c3.intoArray(c, ci + 3 * L);
+            c4.intoArray(c, ci + 4 * L); c5.intoArray(c, ci + 5 * L); c6.intoArray(c, ci + 6 * L); c7.intoArray(c, ci + 7 * L);
+        } else {
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, ci).fma(vb, c0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).fma(vb, c1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + 2 * L).fma(vb, c2).intoArray(c, ci + 2 * L);
+            FloatVector.fromArray(S, c, ci + 3 * L).fma(vb, c3).intoArray(c, ci + 3 * L);
+            FloatVector.fromArray(S, c, ci + 4 * L).fma(vb, c4).intoArray(c, ci + 4 * L);
+            FloatVector.fromArray(S, c, ci + 5 * L).fma(vb, c5).intoArray(c, ci + 5 * L);
+            FloatVector.fromArray(S, c, ci + 6 * L).fma(vb, c6).intoArray(c, ci + 6 * L);
+            FloatVector.fromArray(S, c, ci + 7 * L).fma(vb, c7).intoArray(c, ci + 7 * L);
         }
     }
 

@@ -102,15 +102,11 @@ public final class Dense implements Layer {
         maskedInput = training && reluBefore;
         if (out == null || out.batch() != n) out = Tensor.zeros(n, units);
         if (sparse(x.data, n * inputs)) {
-            // y(N,O) = x(N,I) * W^T(I,O) over the nonzeros of x only
+            // y(N,O) = x(N,I) * W^T(I,O) + b over the nonzeros of x only (and y = max(y, 0), the ReLU
+            // after this layer, while each block of y is in L1), W^T refreshed into weightT on the way
             if (weightT == null) weightT = new float[inputs * units];
-            kernels.transpose(weight.value(), units, inputs, weightT);
-            if (fusedForward) {
-                // y = max(x W^T + b, 0), the ReLU after this layer applied while each block of y is in L1
-                kernels.sparseGemmBiasRelu(n, units, inputs, x.data, 0, inputs, weightT, 0, units, bias.value(), out.data, 0, units);
-                return out;
-            }
-            kernels.sparseGemm(false, n, units, inputs, x.data, 0, inputs, weightT, 0, units, 0f, out.data, 0, units);
+            kernels.sparseLinear(n, units, inputs, x.data, weight.value(), weightT, bias.value(), fusedForward, out.data);
+            return out;
         } else {
             // y(N,O) = x(N,I) * W(O,I)^T
             kernels.gemm(false, true, n, units, inputs, 1f, x.data, 0, inputs, weight.value(), 0, inputs, 0f, out.data, 0, units);

@@ -282,6 +282,50 @@ class SparseKernelParityTest {
     }
 
     @Test
+    void sparseLinearGivesTheBitsOfTransposeProductAndBias() {
+        // sparseLinear = transpose, sparseGemm (beta 0), addRowVector (then relu): bit for bit, in both
+        // implementations, and W^T left in wt. 256 and 300 columns of depth 784 with 2 threads take the
+        // column split (each thread transposes and multiplies its own columns, 128 and 172 of 300);
+        // 3 threads, 100 columns or depth 53 split the rows. Picture-like rows (union path) and scattered.
+        java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
+        if (VectorOrSkip.available()) all.add(VectorOrSkip.kernels());
+        SplittableRandom rnd = new SplittableRandom(37);
+        for (Kernels kernels : all) {
+            for (int[] shape : new int[][] {{128, 256, 784}, {67, 300, 784}, {130, 100, 53}, {1, 256, 784}, {5, 7, 53}}) {
+                int m = shape[0], n = shape[1], k = shape[2];
+                for (boolean pictureLike : new boolean[] {true, false}) {
+                    float[] a = new float[m * k], w = new float[n * k], bias = new float[n];
+                    for (int i = 0; i < m; i++) {
+                        for (int p = 0; p < k; p++) {
+                            boolean on = pictureLike ? p >= k / 4 && p < 3 * k / 4 && rnd.nextDouble() < 0.9 : rnd.nextDouble() < 0.3;
+                            a[i * k + p] = on ? (float) rnd.nextGaussian() : 0f;
+                        }
+                    }
+                    for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
+                    for (int j = 0; j < n; j++) bias[j] = (float) rnd.nextGaussian();
+                    for (int threads : new int[] {1, 2, 3}) {
+                        Parallel.setThreads(threads);
+                        for (boolean relu : new boolean[] {false, true}) {
+                            String where = kernels.name() + " " + m + "x" + n + "x" + k + (pictureLike ? " picture-like" : " scattered")
+                                    + " threads " + threads + (relu ? " relu" : "");
+                            float[] wtExpected = new float[k * n], expected = new float[m * n];
+                            kernels.transpose(w, n, k, wtExpected);
+                            kernels.sparseGemm(false, m, n, k, a, 0, k, wtExpected, 0, n, 0f, expected, 0, n);
+                            kernels.addRowVector(expected, m, n, bias);
+                            if (relu) kernels.relu(expected, expected, m * n);
+                            float[] wt = new float[k * n], actual = new float[m * n];
+                            java.util.Arrays.fill(actual, Float.NaN);              // overwritten, never read
+                            kernels.sparseLinear(m, n, k, a, w, wt, bias, relu, actual);
+                            Bits.assertSameBits(wtExpected, wt, "sparseLinear W^T, " + where);
+                            Bits.assertSameBits(expected, actual, "sparseLinear, " + where);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void vectorFollowsTheZeroTimesNaNConvention() {
         Kernels vector = VectorOrSkip.kernels();
         checkConvention(vector, new float[] {0f, 2f, 1f, 0f}, new float[] {Float.NaN, Float.POSITIVE_INFINITY, 3f, 4f});
