@@ -131,7 +131,8 @@ public final class Bench {
      * Merges runs with seeds {@code firstSeed, firstSeed+1, ...}: the first run's map, where W1 and W2 keep
      * {@code epoch_seconds} (and {@code train_loss_last_epoch}) of the first seed, {@code test_accuracy}
      * becomes the mean over seeds, {@code epoch2_plus_median_seconds} the median of every seed's epochs 2..,
-     * and {@code seeds}, {@code test_accuracy_per_seed} and {@code epoch_seconds_per_seed} list every run.
+     * and {@code seeds}, {@code test_accuracy_per_seed}, {@code epoch_seconds_per_seed} and (on two or more
+     * processors) {@code round_trip_ns_after_epoch_per_seed} list every run.
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> mergeSeeds(List<Map<String, Object>> runs, long firstSeed) {
@@ -141,6 +142,7 @@ public final class Bench {
             List<Long> seeds = new ArrayList<>();
             List<Double> accuracies = new ArrayList<>();
             List<List<Double>> seconds = new ArrayList<>();
+            List<Object> roundTrips = new ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
                 Map<String, Object> m = (Map<String, Object>) runs.get(i).get(w);
                 seeds.add(firstSeed + i);
@@ -148,6 +150,7 @@ public final class Bench {
                 List<Double> s = new ArrayList<>();
                 for (Object x : (List<Object>) m.get("epoch_seconds")) s.add(((Number) x).doubleValue());
                 seconds.add(s);
+                if (m.containsKey("round_trip_ns_after_epoch")) roundTrips.add(m.get("round_trip_ns_after_epoch"));
             }
             Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) first);
             merged.put("test_accuracy", accuracies.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
@@ -155,6 +158,7 @@ public final class Bench {
             merged.put("seeds", seeds);
             merged.put("test_accuracy_per_seed", accuracies);
             merged.put("epoch_seconds_per_seed", seconds);
+            if (roundTrips.size() == runs.size()) merged.put("round_trip_ns_after_epoch_per_seed", roundTrips);
             out.put(w, merged);
         }
         return out;

@@ -87,10 +87,15 @@ public final class Workloads {
         log.printf(Locale.ROOT, "%s: %s, %d epochs, batch %d, SGD lr %s momentum 0.9, %d threads%n",
                 name, model.specText(), epochs, batch, lr, threads);
         Trainer t = new Trainer(model, new Sgd(lr, 0.9), new TrainingConfig(epochs, batch, seed));
+        List<Double> roundTrips = new ArrayList<>();
         t.addListener(new TrainingListener() {
             @Override public void onEpochEnd(Trainer tr, EpochResult r) {
-                log.printf(Locale.ROOT, "%s: epoch %d  %.3f s  train loss %.4f  train acc %.4f%n",
-                        name, r.epoch(), r.seconds(), r.trainLoss(), r.trainAccuracy());
+                // after the epoch's clock stopped: was the host in a fast or a slow period? (CoreLink)
+                double trip = CoreLink.roundTripNanos(3);
+                if (!Double.isNaN(trip)) roundTrips.add(trip);
+                log.printf(Locale.ROOT, "%s: epoch %d  %.3f s  train loss %.4f  train acc %.4f%s%n",
+                        name, r.epoch(), r.seconds(), r.trainLoss(), r.trainAccuracy(),
+                        Double.isNaN(trip) ? "" : String.format(Locale.ROOT, "  (cache line round trip %.0f ns)", trip));
             }
         });
         List<EpochResult> history = t.fit(train, null);
@@ -102,6 +107,7 @@ public final class Workloads {
         if (seconds.size() > 1) m.put("epoch2_plus_median_seconds", median(seconds.subList(1, seconds.size())));
         m.put("test_accuracy", acc);
         m.put("train_loss_last_epoch", history.get(history.size() - 1).trainLoss());
+        if (!roundTrips.isEmpty()) m.put("round_trip_ns_after_epoch", roundTrips);
         log.printf(Locale.ROOT, "%s: test accuracy %.4f%n", name, acc);
         return m;
     }
@@ -133,6 +139,7 @@ public final class Workloads {
             System.arraycopy(test.inputs().data, (next[0]++ % n) * sample, one.data, 0, sample);
             cnn.infer(one);
         }, 3000, "batch 1");
+        double tripBefore = CoreLink.roundTripNanos(3);
         List<Double> latencies = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             System.arraycopy(test.inputs().data, (i % n) * sample, one.data, 0, sample);
@@ -144,6 +151,8 @@ public final class Workloads {
         m.put("b256_images_per_second", median(rates));
         m.put("b256_images_per_second_runs", rates);
         m.put("b1_latency_ms", median(latencies));
+        double tripAfter = CoreLink.roundTripNanos(3);
+        if (!Double.isNaN(tripBefore)) m.put("b1_round_trip_ns", List.of(tripBefore, tripAfter));
         log.printf(Locale.ROOT, "W3: %.0f images/s at batch 256, %.3f ms median at batch 1%n", median(rates), median(latencies));
         return m;
     }

@@ -78,6 +78,18 @@ class BenchTest {
         assertEquals(0.3, w1.get("train_loss_last_epoch"));
         assertTrue(Bench.mergeSeeds(runs, 4).containsKey("W3"));
         assertFalse(Bench.mergeSeeds(runs, 4).containsKey("W2"));
+        assertFalse(w1.containsKey("round_trip_ns_after_epoch_per_seed"), "no round trips measured, none listed");
+    }
+
+    @Test void roundTripsAfterEachEpochAreListedPerSeed() {
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Map<String, Object> w1 = training(0.87, 1.0, 0.5);
+            w1.put("round_trip_ns_after_epoch", List.of(60.0 + i, 330.0 + i));
+            runs.add(Map.of("W1", w1));
+        }
+        Map<?, ?> w1 = (Map<?, ?>) Bench.mergeSeeds(runs, 0).get("W1");
+        assertEquals(List.of(List.of(60.0, 330.0), List.of(61.0, 331.0)), w1.get("round_trip_ns_after_epoch_per_seed"));
     }
 
     @Test void oneSeedKeepsTheOldFiguresAndAddsTheLists() {
