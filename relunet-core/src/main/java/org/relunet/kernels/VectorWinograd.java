@@ -29,8 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Tile-major V and M keep each tile's a*a points together for the transforms (the GEMMs read and
  * write their rows a*a*Cp apart, which their register tile does not mind).
  *
- * <p>Threads split the images; with fewer images than threads (batch-1 inference) they share each
- * image instead: the tile transforms by tiles, the GEMMs by point xi.
+ * <p>Threads split the images; with fewer images than threads (batch-1 inference) they split the
+ * filters instead, each transforming the whole image itself (see {@link #forward}).
  */
 final class VectorWinograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
