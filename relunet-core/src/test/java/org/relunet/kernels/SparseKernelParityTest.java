@@ -231,26 +231,41 @@ class SparseKernelParityTest {
         }
     }
 
+    /** The scalar reference, and the vector kernels where the Vector API is present. */
+    private java.util.List<Kernels> scalarAndVector() {
+        java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
+        if (VectorOrSkip.available()) all.add(VectorOrSkip.kernels());
+        return all;
+    }
+
+    /**
+     * A (m, k): picture-like rows (nonzero only in the middle half of the columns, 90% there: the union
+     * path) or scattered ones (30% anywhere: the one-row path).
+     */
+    private static float[] rowsOfA(SplittableRandom rnd, int m, int k, boolean pictureLike) {
+        float[] a = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                boolean on = pictureLike ? p >= k / 4 && p < 3 * k / 4 && rnd.nextDouble() < 0.9 : rnd.nextDouble() < 0.3;
+                a[i * k + p] = on ? (float) rnd.nextGaussian() : 0f;
+            }
+        }
+        return a;
+    }
+
     @Test
     void fusedEpiloguesGiveTheBitsOfTheSeparateKernels() {
         // sparseGemmBiasRelu = sparseGemm, addRowVector, relu; sparseGemmReluMask = sparseGemm,
         // reluBackward; addRowVectorRelu = addRowVector, relu: bit for bit, in both implementations,
         // on picture-like rows (union path) and scattered ones (one-row path), awkward widths.
-        java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
-        if (VectorOrSkip.available()) all.add(VectorOrSkip.kernels());
+        java.util.List<Kernels> all = scalarAndVector();
         SplittableRandom rnd = new SplittableRandom(23);
         for (Kernels kernels : all) {
             for (int m : new int[] {1, 67, 130}) {
                 for (int n : new int[] {7, 64, 100, 300}) {
                     for (boolean pictureLike : new boolean[] {true, false}) {
                         int k = 53;
-                        float[] a = new float[m * k], b = new float[k * n], bias = new float[n], x = new float[m * n];
-                        for (int i = 0; i < m; i++) {
-                            for (int p = 0; p < k; p++) {
-                                boolean on = pictureLike ? p >= k / 4 && p < 3 * k / 4 && rnd.nextDouble() < 0.9 : rnd.nextDouble() < 0.3;
-                                a[i * k + p] = on ? (float) rnd.nextGaussian() : 0f;
-                            }
-                        }
+                        float[] a = rowsOfA(rnd, m, k, pictureLike), b = new float[k * n], bias = new float[n], x = new float[m * n];
                         for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
                         for (int j = 0; j < n; j++) bias[j] = (float) rnd.nextGaussian();
                         for (int i = 0; i < x.length; i++) x[i] = rnd.nextDouble() < 0.5 ? 0f : (float) rnd.nextGaussian();
@@ -287,20 +302,13 @@ class SparseKernelParityTest {
         // implementations, and W^T left in wt. 256 and 300 columns of depth 784 with 2 threads take the
         // column split (each thread transposes and multiplies its own columns, 128 and 172 of 300);
         // 3 threads, 100 columns or depth 53 split the rows. Picture-like rows (union path) and scattered.
-        java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
-        if (VectorOrSkip.available()) all.add(VectorOrSkip.kernels());
+        java.util.List<Kernels> all = scalarAndVector();
         SplittableRandom rnd = new SplittableRandom(37);
         for (Kernels kernels : all) {
             for (int[] shape : new int[][] {{128, 256, 784}, {67, 300, 784}, {130, 100, 53}, {1, 256, 784}, {5, 7, 53}}) {
                 int m = shape[0], n = shape[1], k = shape[2];
                 for (boolean pictureLike : new boolean[] {true, false}) {
-                    float[] a = new float[m * k], w = new float[n * k], bias = new float[n];
-                    for (int i = 0; i < m; i++) {
-                        for (int p = 0; p < k; p++) {
-                            boolean on = pictureLike ? p >= k / 4 && p < 3 * k / 4 && rnd.nextDouble() < 0.9 : rnd.nextDouble() < 0.3;
-                            a[i * k + p] = on ? (float) rnd.nextGaussian() : 0f;
-                        }
-                    }
+                    float[] a = rowsOfA(rnd, m, k, pictureLike), w = new float[n * k], bias = new float[n];
                     for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
                     for (int j = 0; j < n; j++) bias[j] = (float) rnd.nextGaussian();
                     for (int threads : new int[] {1, 2, 3}) {
