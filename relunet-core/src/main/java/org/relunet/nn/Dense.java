@@ -25,7 +25,7 @@ import org.relunet.tensor.Tensor;
  * dW and dIn vanish). The forward pass reads W^T (I, O) row by row, so it refreshes a transposed
  * copy of W first (the weights change every step). Each product counts its operand's nonzeros and
  * takes the sparse path at or below {@link #SPARSE_MAX_DENSITY}: a deterministic choice for given
- * data. Both paths give the same sums up to the order of additions, with one documented difference:
+ * data (the forward pass from {@link #SPARSE_FORWARD_MIN_ROWS} rows on). Both paths give the same sums up to the order of additions, with one documented difference:
  * the sparse path takes 0 * w as 0 even for an infinite or NaN weight w (the dense path gives
  * NaN), so a non-finite weight shows in the output only through inputs that use it; the Trainer
  * still names it as soon as it makes the loss non-finite.
@@ -62,6 +62,13 @@ public final class Dense implements Layer {
     static final double SPARSE_MAX_DENSITY = 0.5;
     /** {@link #SPARSE_MAX_DENSITY} unless a test forces a path (1: always sparse, -1: never). */
     double sparseMaxDensity = SPARSE_MAX_DENSITY;
+    /**
+     * Below this many rows the forward pass takes the dense product whatever the density: the sparse
+     * one must first transpose W, which costs about as much as one row's dense product (W2's read-out,
+     * 3136 -> 10 at batch 1: 27 us to transpose against 4 us for the dense dot products). A forced
+     * sparse path ({@code sparseMaxDensity} 1, in tests) ignores it.
+     */
+    static final int SPARSE_FORWARD_MIN_ROWS = 4;
 
     private Tensor input;             // (N, I), kept for backward
     private Tensor out;               // (N, O) workspace
@@ -101,7 +108,7 @@ public final class Dense implements Layer {
         fusedForward = (training || fuseInference) && reluAfter;
         maskedInput = training && reluBefore;
         if (out == null || out.batch() != n) out = Tensor.zeros(n, units);
-        if (sparse(x.data, n * inputs)) {
+        if ((n >= SPARSE_FORWARD_MIN_ROWS || sparseMaxDensity >= 1) && sparse(x.data, n * inputs)) {
             // y(N,O) = x(N,I) * W^T(I,O) + b over the nonzeros of x only (and y = max(y, 0), the ReLU
             // after this layer, while each block of y is in L1), W^T refreshed into weightT on the way
             if (weightT == null) weightT = new float[inputs * units];

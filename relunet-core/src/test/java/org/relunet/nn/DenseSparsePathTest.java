@@ -1,5 +1,6 @@
 package org.relunet.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,25 @@ class DenseSparsePathTest {
             for (float v : y) anyNaN |= Float.isNaN(v);
             if (density < Dense.SPARSE_MAX_DENSITY) assertFalse(anyNaN, "sparse path: 0 * NaN skipped");
             else assertTrue(anyNaN, "dense path: 0 * NaN = NaN");
+        }
+    }
+
+    @Test
+    void fewerRowsThanTheMinimumTakeTheDenseForward() {
+        // The same sparse x (30% nonzero, column 0 zero, weight column 0 NaN): from 4 rows on the sparse
+        // path skips 0 * NaN; with 1-3 rows the dense product runs (no transpose of W to pay for) and
+        // gives NaN, unless a test forces the sparse path.
+        for (int n = 1; n <= 5; n++) {
+            for (double path : new double[] {Dense.SPARSE_MAX_DENSITY, ALWAYS}) {
+                Dense d = dense(10, 4, path);
+                for (int o = 0; o < 4; o++) d.weight().value()[o * 10] = Float.NaN;
+                Tensor x = sparse(4, 0.3, n, 10);
+                for (int r = 0; r < n; r++) x.data[r * 10] = 0f;
+                boolean anyNaN = false;
+                for (float v : d.forward(x, false).data) anyNaN |= Float.isNaN(v);
+                boolean dense = path < 1 && n < 4;
+                assertEquals(dense, anyNaN, n + " rows, " + (path < 1 ? "default" : "forced sparse") + ": dense path gives NaN");
+            }
         }
     }
 
