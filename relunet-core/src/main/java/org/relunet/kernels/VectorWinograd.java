@@ -229,16 +229,16 @@ final class VectorWinograd {
         int cp, ocp, tilesH, tilesW, hx, wx;
         int tiles;                     // T of one image
         int block;                     // tiles per block: V and M hold one block, so large images stay in cache
-        float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
+        float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc], the current weights' (current.ut)
         float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
-        float[] utWeights = new float[0];  // the weights ut was made from
-        boolean utValid;
+        Filters current;               // the cache entry of the current call's weights
+        /** U per weight array (arrays hash and compare by identity; an entry goes with its weights). */
+        final java.util.Map<float[], Filters> cache = new java.util.WeakHashMap<>();
         float[] wt = new float[0];     // (C*r*r, OCp) or (OC*r*r, Cp): the filters with one channel kind in lanes
         final TaskSums sums = new TaskSums();  // per task: dU (a*a, Cp, OCp), bias (OCp)
         final int[] ocMap = new int[L], cMap = new int[L];
 
         void geometry(ConvShape g) {
-            if (tf != transforms(g.kernel()) || channels != g.channels() || filters != g.filters()) utValid = false;
             tf = transforms(g.kernel());
             Winograd w = tf.w;
             a = w.alpha;
@@ -262,16 +262,34 @@ final class VectorWinograd {
             block = (tiles + blocks - 1) / blocks;       // equal blocks, none a sliver
             hx = tilesH * m + r - 1;
             wx = tilesW * m + r - 1;
-            if (ut.length < xi2 * cp * ocp) {
-                ut = new float[xi2 * cp * ocp];
-                uc = new float[xi2 * cp * ocp];
-            }
+            if (uc.length < xi2 * cp * ocp) uc = new float[xi2 * cp * ocp];
             int rr = r * r;
             if (wt.length < rr * Math.max(channels * ocp, filters * cp)) wt = new float[rr * Math.max(channels * ocp, filters * cp)];
             for (int lane = 0; lane < L; lane++) {
                 ocMap[lane] = lane * channels * rr;      // lane = filter of weight (OC, C*r*r)
                 cMap[lane] = lane * rr;                  // lane = channel of weight (OC, C*r*r)
             }
+        }
+
+        /**
+         * Makes the cache entry of these weights current (after {@link #geometry}); an entry made for
+         * another geometry is marked stale. Each layer keeps its own U, so a network with several
+         * Winograd layers does not transform them all again at every inference call.
+         */
+        void select(float[] weight) {
+            Filters f = cache.computeIfAbsent(weight, w -> new Filters());
+            if (f.tf != tf || f.channels != channels || f.filters != filters) {
+                f.tf = tf;
+                f.channels = channels;
+                f.filters = filters;
+                f.valid = false;
+            }
+            if (f.ut.length < xi2 * cp * ocp) {
+                f.ut = new float[xi2 * cp * ocp];
+                f.valid = false;
+            }
+            current = f;
+            ut = f.ut;
         }
 
         void sums(int tasks) {
@@ -282,6 +300,18 @@ final class VectorWinograd {
             }
         }
     }
+
+    /** The transformed filters U of one weight array, and the weights they were made from. */
+    private static final class Filters {
+        float[] ut = new float[0];     // (a*a, Cp, OCp)
+        float[] weights = new float[0];
+        boolean valid;
+        Transforms tf;
+        int channels, filters;
+    }
+
+    /** How many times filters were transformed for a forward pass (whole or a range): tests read it. */
+    static final java.util.concurrent.atomic.LongAdder FORWARD_FILTER_TRANSFORMS = new java.util.concurrent.atomic.LongAdder();
 
     /** Per-thread buffers for one image, grown to a high-water mark. */
     private static final class Scratch {
@@ -504,6 +534,7 @@ final class VectorWinograd {
     static void forward(ConvShape g, float[] x, float[] weight, float[] bias, float[] out) {
         Plan p = PLAN.get();
         p.geometry(g);
+        p.select(weight);
         int batch = g.batch(), threads = Parallel.threads();
         if (threads > 1 && batch >= threads) {
             refreshFilters(p, weight, 0, p.filters);
@@ -519,7 +550,7 @@ final class VectorWinograd {
         // planes of its own filters: the image is 3 KB per channel, V and M hundreds of KB, so
         // transforming twice costs less than passing V and M between the cores (and each core keeps
         // its half of U in its own L2 from call to call). Every output has the same bits for any split.
-        if (!p.utValid) refreshFilters(p, weight, 0, p.filters);
+        if (!p.current.valid) refreshFilters(p, weight, 0, p.filters);
         int panels = p.ocp / NR, tasks = Math.min(threads, panels);
         if (tasks == 1) {
             filterShare(p, x, weight, bias, out, 0, p.ocp);
@@ -555,20 +586,23 @@ final class VectorWinograd {
      * different filters compare and transform their own.
      */
     private static void refreshFilters(Plan p, float[] weight, int f0, int f1) {
+        Filters f = p.current;
         int per = p.channels * p.r * p.r, n = p.filters * per;
-        if (p.utWeights.length < n) {
-            p.utWeights = new float[n];
-            p.utValid = false;
+        if (f.weights.length < n) {
+            f.weights = new float[n];
+            f.valid = false;
         }
-        if (!p.utValid) {                                // new geometry: all of U, padding included
-            filterTransform(p, weight, false, 0, p.ocp, p.ut);
-            System.arraycopy(weight, 0, p.utWeights, 0, n);
-            p.utValid = true;
+        if (!f.valid) {                                  // new entry or geometry: all of U, padding included
+            filterTransform(p, weight, false, 0, p.ocp, f.ut);
+            System.arraycopy(weight, 0, f.weights, 0, n);
+            f.valid = true;
+            FORWARD_FILTER_TRANSFORMS.increment();
             return;
         }
-        if (Arrays.equals(weight, f0 * per, f1 * per, p.utWeights, f0 * per, f1 * per)) return;
-        filterTransform(p, weight, false, f0 / L * L, f1, p.ut);
-        System.arraycopy(weight, f0 * per, p.utWeights, f0 * per, (f1 - f0) * per);
+        if (Arrays.equals(weight, f0 * per, f1 * per, f.weights, f0 * per, f1 * per)) return;
+        filterTransform(p, weight, false, f0 / L * L, f1, f.ut);
+        System.arraycopy(weight, f0 * per, f.weights, f0 * per, (f1 - f0) * per);
+        FORWARD_FILTER_TRANSFORMS.increment();
     }
 
     /** M[.][xi][oc0:oc1] (rows, oc1 - oc0) = V[.][xi] (rows, Cp) U[xi][.][oc0:oc1] (Cp, oc1 - oc0) for every point of a block of tiles. */

@@ -211,4 +211,40 @@ class WinogradTest {
             }
         }
     }
+
+    /**
+     * Two layers of the same shape (two weight arrays) called in turn, as a network's Winograd layers
+     * are at inference: each keeps its own transformed filters, so after the first call of each no
+     * filters are transformed again, and every output keeps its bits. Then a changed weight is seen.
+     */
+    @Test
+    void eachWeightArrayKeepsItsOwnTransformedFilters() {
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(17);
+        ConvShape g = new ConvShape(1, 32, 14, 14, 64, 5, 1, 2);
+        float[] x = random(rnd, g.channels() * g.inputPlane()), bias = random(rnd, g.filters());
+        float[] w1 = random(rnd, g.filters() * g.patch()), w2 = random(rnd, g.filters() * g.patch());
+        int n = g.filters() * g.outputPlane();
+        for (int threads : new int[] {1, 2}) {
+            Parallel.setThreads(threads);
+            float[] first1 = new float[n], first2 = new float[n];
+            vector.convForward(g, x, w1, bias, first1);
+            vector.convForward(g, x, w2, bias, first2);
+            long transforms = VectorWinograd.FORWARD_FILTER_TRANSFORMS.sum();
+            for (int call = 0; call < 4; call++) {
+                float[] y1 = new float[n], y2 = new float[n];
+                vector.convForward(g, x, w1, bias, y1);
+                vector.convForward(g, x, w2, bias, y2);
+                Bits.assertSameBits(first1, y1, "layer 1, call " + call + ", threads " + threads);
+                Bits.assertSameBits(first2, y2, "layer 2, call " + call + ", threads " + threads);
+            }
+            assertEquals(transforms, VectorWinograd.FORWARD_FILTER_TRANSFORMS.sum(), "no filters transformed again, threads " + threads);
+            w2[5] += 1f;
+            float[] expected = new float[n], actual = new float[n];
+            new ScalarKernels().convForward(g, x, w2, bias, expected);
+            vector.convForward(g, x, w2, bias, actual);
+            assertNear(expected, actual, "after a change of layer 2's weights, threads " + threads);
+            assertTrue(VectorWinograd.FORWARD_FILTER_TRANSFORMS.sum() > transforms, "the changed filters were transformed");
+        }
+    }
 }
