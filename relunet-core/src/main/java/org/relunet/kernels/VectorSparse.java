@@ -126,17 +126,27 @@ final class VectorSparse {
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
         if (m <= 0 || n <= 0) return;
-        // Rows hold different numbers of nonzeros, so equal row ranges per thread leave one waiting:
-        // more tasks than threads, stolen by a thread that comes free. Each row is still summed by
-        // one task in one order, so the bits do not depend on the split.
-        int threads = Parallel.threads();
-        int groups = (m + GROUP - 1) / GROUP;
-        int tasks = (long) m * n * k < PARALLEL_MIN || threads == 1 ? 1 : Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
-        boolean relu = bias != null;
-        if (tasks == 1) {
+        byRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, bias != null, mask);
+    }
+
+    /** Whether an M x N x K product runs on the calling thread alone. */
+    private static boolean oneThread(int m, int n, int k) {
+        return (long) m * n * k < PARALLEL_MIN || Parallel.threads() == 1;
+    }
+
+    /**
+     * The product split by rows of C. Rows hold different numbers of nonzeros, so equal row ranges per
+     * thread leave one waiting: more tasks than threads, stolen by a thread that comes free. Each row
+     * is still summed by one task in one order, so the bits do not depend on the split.
+     */
+    private static void byRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                               float[] bias, boolean relu, float[] mask) {
+        if (oneThread(m, n, k)) {
             rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, 0, relu, mask);
             return;
         }
+        int groups = (m + GROUP - 1) / GROUP, tasks = Math.min(TASKS_PER_THREAD * Parallel.threads(), Math.max(1, m / 8));
         // whole groups per task, so that which rows form a group does not depend on the split
         Parallel.forEach(tasks, t -> rows(transA, GROUP * (int) ((long) groups * t / tasks),
                 Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
@@ -160,15 +170,9 @@ final class VectorSparse {
     static void linear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
         if (m <= 0 || n <= 0) return;
         int threads = Parallel.threads(), blocks = n / HALF_CHUNK;
-        if (threads == 1 || (long) m * n * k < PARALLEL_MIN || blocks < threads || (long) n * k < COLUMN_SPLIT_MIN) {
+        if (oneThread(m, n, k) || blocks < threads || (long) n * k < COLUMN_SPLIT_MIN) {
             transpose(w, n, k, wt);
-            if (threads == 1 || (long) m * n * k < PARALLEL_MIN) {
-                rows(false, 0, m, n, k, a, 0, k, wt, 0, n, 0f, c, 0, n, bias, 0, relu, null);
-                return;
-            }
-            int groups = (m + GROUP - 1) / GROUP, tasks = Math.min(TASKS_PER_THREAD * threads, Math.max(1, m / 8));
-            Parallel.forEach(tasks, t -> rows(false, GROUP * (int) ((long) groups * t / tasks),
-                    Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, 0, k, wt, 0, n, 0f, c, 0, n, bias, 0, relu, null));
+            byRows(false, m, n, k, a, 0, k, wt, 0, n, 0f, c, 0, n, bias, relu, null);
             return;
         }
         Parallel.forEach(threads, t -> {
