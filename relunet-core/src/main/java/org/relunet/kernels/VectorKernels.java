@@ -423,26 +423,30 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override public void addRowVector(float[] x, int rows, int cols, float[] bias) {
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, j)).intoArray(x, o + j);
-            }
-            for (; j < cols; j++) x[o + j] += bias[j];
-        }
+        for (int r = 0; r < rows; r++) addBiasRow(x, r * cols, 0, cols, bias, 0, false);
     }
 
     @Override public void addRowVectorRelu(float[] x, int rows, int cols, float[] bias) {
-        int bound = S.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, j)).max(0f).intoArray(x, o + j);
+        for (int r = 0; r < rows; r++) addBiasRow(x, r * cols, 0, cols, bias, 0, true);
+    }
+
+    /**
+     * x[o + j] = x[o + j] + bias[biasOff + j] for j in [j0, j1), then max(., 0) when relu: one row of
+     * {@link #addRowVector} or {@link #addRowVectorRelu}, and the bias epilogue of the sparse product.
+     * A loop per case, so no vector is assigned in two branches.
+     */
+    static void addBiasRow(float[] x, int o, int j0, int j1, float[] bias, int biasOff, boolean relu) {
+        int j = j0;
+        if (relu) {
+            for (; j + L <= j1; j += L) {
+                FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, biasOff + j)).max(0f).intoArray(x, o + j);
             }
-            for (; j < cols; j++) x[o + j] = Math.max(0f, x[o + j] + bias[j]);
+            for (; j < j1; j++) x[o + j] = Math.max(0f, x[o + j] + bias[biasOff + j]);
+        } else {
+            for (; j + L <= j1; j += L) {
+                FloatVector.fromArray(S, x, o + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(x, o + j);
+            }
+            for (; j < j1; j++) x[o + j] = x[o + j] + bias[biasOff + j];
         }
     }
 

@@ -259,16 +259,8 @@ final class VectorSparse {
      */
     private static void epilogue(float[] c, int ci, int j0, int j1, float[] bias, int biasOff, boolean relu, float[] mask) {
         int j = j0;
-        if (bias != null && relu) {
-            for (; j + L <= j1; j += L) {
-                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, biasOff + j)).max(0f).intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) c[ci + j] = Math.max(0f, c[ci + j] + bias[biasOff + j]);
-        } else if (bias != null) {
-            for (; j + L <= j1; j += L) {
-                FloatVector.fromArray(S, c, ci + j).add(FloatVector.fromArray(S, bias, biasOff + j)).intoArray(c, ci + j);
-            }
-            for (; j < j1; j++) c[ci + j] = c[ci + j] + bias[biasOff + j];
+        if (bias != null) {
+            VectorKernels.addBiasRow(c, ci, j0, j1, bias, biasOff, relu);
         } else if (mask != null) {
             for (; j + L <= j1; j += L) {
                 VectorMask<Float> on = FloatVector.fromArray(S, mask, ci + j).compare(VectorOperators.GT, 0f);
