@@ -229,7 +229,6 @@ final class VectorWinograd {
         int cp, ocp, tilesH, tilesW, hx, wx;
         int tiles;                     // T of one image
         int block;                     // tiles per block: V and M hold one block, so large images stay in cache
-        float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc], the current weights' (current.ut)
         float[] uc = new float[0];     // (a*a, OCp, Cp): U[xi][oc][c], for dV = dM U^T
         Filters current;               // the cache entry of the current call's weights
         /** U per weight array (arrays hash and compare by identity; an entry goes with its weights). */
@@ -289,7 +288,6 @@ final class VectorWinograd {
                 f.valid = false;
             }
             current = f;
-            ut = f.ut;
         }
 
         void sums(int tasks) {
@@ -303,7 +301,7 @@ final class VectorWinograd {
 
     /** The transformed filters U of one weight array, and the weights they were made from. */
     private static final class Filters {
-        float[] ut = new float[0];     // (a*a, Cp, OCp)
+        float[] ut = new float[0];     // (a*a, Cp, OCp): U[xi][c][oc]
         float[] weights = new float[0];
         boolean valid;
         Transforms tf;
@@ -608,8 +606,9 @@ final class VectorWinograd {
     /** M[.][xi][oc0:oc1] (rows, oc1 - oc0) = V[.][xi] (rows, Cp) U[xi][.][oc0:oc1] (Cp, oc1 - oc0) for every point of a block of tiles. */
     private static void points(Plan p, Scratch s, int rows, int oc0, int oc1) {
         int tc = p.xi2 * p.cp, to = p.xi2 * p.ocp;       // the strides of one tile in V and M
+        float[] u = p.current.ut;
         for (int xi = 0; xi < p.xi2; xi++) {
-            product(rows, oc1 - oc0, p.cp, s.v, xi * p.cp, tc, 1, p.ut, xi * p.cp * p.ocp + oc0, p.ocp, s.mx, xi * p.ocp + oc0, to, 0f);
+            product(rows, oc1 - oc0, p.cp, s.v, xi * p.cp, tc, 1, u, xi * p.cp * p.ocp + oc0, p.ocp, s.mx, xi * p.ocp + oc0, to, 0f);
         }
     }
 
