@@ -734,14 +734,15 @@ final class VectorWinograd {
         int ow = p.tilesW * p.m, plane = p.outH * p.outW;
         // yt (tilesH*m, tilesW*m, OCp) = dOut[b] channels last, zero past the edges; bias sums
         float[] dy = s.yt;
-        Arrays.fill(dy, 0, p.tilesH * p.m * ow * p.ocp, 0f);
-        if (ow == p.outW) {                              // the output pixels are yt's first rows: a transpose
-            VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, dy, 0, p.ocp);
+        boolean transposed = ow == p.outW;              // the output pixels are yt's first rows: a transpose
+        if (!transposed || p.tilesH * p.m != p.outH || p.filters != p.ocp) {
+            Arrays.fill(dy, 0, p.tilesH * p.m * ow * p.ocp, 0f);   // rows or channels the transpose leaves
         }
+        if (transposed) VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, dy, 0, p.ocp);
         for (int oc = 0; oc < p.filters; oc++) {
             int src = (b * p.filters + oc) * plane;
             float sum = 0f;
-            if (ow == p.outW) {
+            if (transposed) {
                 for (int i = 0; i < plane; i++) sum += dOut[src + i];
             } else {
                 for (int oh = 0; oh < p.outH; oh++) {
