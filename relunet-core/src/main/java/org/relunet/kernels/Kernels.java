@@ -54,16 +54,6 @@ public interface Kernels {
                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
 
     /**
-     * A Dense layer and the ReLU after it in one call: C (M, N) = max(A B + bias, 0), the product
-     * over the nonzeros of A as {@link #sparseGemm} with beta 0, bias (N) added to every row. The
-     * same bits as sparseGemm, {@link #addRowVector} and {@link #relu} one after the other; the
-     * vector kernel adds the bias and takes the max while each block of C is still in L1 instead
-     * of making two more passes over C (a fused bias + activation epilogue).
-     */
-    void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float[] bias, float[] c, int cOff, int ldc);
-
-    /**
      * The sparse forward pass of a Dense layer: C (M, N) = A (M, K) W^T + bias, then max(., 0) when
      * relu, for W stored (N, K); the product over the nonzeros of A as {@link #sparseGemm}, W^T (K, N)
      * first written into wt (the caller's workspace). The same bits as {@link #transpose},

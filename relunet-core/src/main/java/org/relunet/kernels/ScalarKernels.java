@@ -58,14 +58,6 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
-    @Override public void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                             float[] bias, float[] c, int cOff, int ldc) {
-        sparseGemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) c[cOff + i * ldc + j] = Math.max(0f, c[cOff + i * ldc + j] + bias[j]);
-        }
-    }
-
     @Override public void sparseLinear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
         transpose(w, n, k, wt);
         sparseGemm(false, m, n, k, a, 0, k, wt, 0, n, 0f, c, 0, n);

@@ -81,12 +81,6 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void sparseGemmBiasRelu(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float[] bias, float[] c, int cOff, int ldc) {
-        VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, bias, null);
-    }
-
-    @Override
     public void sparseLinear(int m, int n, int k, float[] a, float[] w, float[] wt, float[] bias, boolean relu, float[] c) {
         VectorSparse.linear(m, n, k, a, w, wt, bias, relu, c);
     }
@@ -94,7 +88,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void sparseGemmReluMask(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float[] x, float[] c, int cOff, int ldc) {
-        VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, null, x);
+        VectorSparse.gemm(false, m, n, k, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, x);
     }
 
     @Override public int countNonzero(float[] x, int off, int n) {

@@ -115,18 +115,17 @@ final class VectorSparse {
 
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, null);
+        gemm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
     }
 
     /**
-     * As above, then the fused epilogue on each block of C while it is in L1: C = max(C + bias, 0)
-     * when bias is not null (a Dense layer and its ReLU), C = 0 where mask <= 0 when mask is not null
-     * (an input gradient through the ReLU before; mask has C's layout). Not with transA.
+     * As above, then C = 0 where mask <= 0 (mask has C's layout) on each block of C while it is in L1,
+     * when mask is not null: an input gradient through the ReLU before. Not with transA.
      */
     static void gemm(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
-                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] bias, float[] mask) {
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] mask) {
         if (m <= 0 || n <= 0) return;
-        byRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, bias != null, mask);
+        byRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, false, mask);
     }
 
     /** Whether an M x N x K product runs on the calling thread alone. */

@@ -31,7 +31,7 @@ import org.relunet.tensor.Tensor;
  * still names it as soon as it makes the loss non-finite.
  *
  * <p><b>Fused with the ReLUs around it in training.</b> When a ReLU follows, a training forward
- * pass writes max(x W^T + b, 0) in one kernel call ({@link Kernels#sparseGemmBiasRelu}, or
+ * pass writes max(x W^T + b, 0) in one kernel call ({@link Kernels#sparseLinear}, or
  * {@link Kernels#addRowVectorRelu} after the dense GEMM) and that ReLU passes its input through:
  * ReLU is idempotent, and its backward reads (y > 0), which is (z > 0). When a ReLU comes before,
  * the input gradient is masked by it in the same call ({@link Kernels#sparseGemmReluMask}) and

@@ -255,7 +255,7 @@ class SparseKernelParityTest {
 
     @Test
     void fusedEpiloguesGiveTheBitsOfTheSeparateKernels() {
-        // sparseGemmBiasRelu = sparseGemm, addRowVector, relu; sparseGemmReluMask = sparseGemm,
+        // sparseLinear with relu = sparseGemm, addRowVector, relu; sparseGemmReluMask = sparseGemm,
         // reluBackward; addRowVectorRelu = addRowVector, relu: bit for bit, in both implementations,
         // on picture-like rows (union path) and scattered ones (one-row path), awkward widths.
         java.util.List<Kernels> all = scalarAndVector();
@@ -276,8 +276,10 @@ class SparseKernelParityTest {
                         kernels.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, expected, 0, n);
                         kernels.addRowVector(expected, m, n, bias);
                         kernels.relu(expected, expected, m * n);
-                        kernels.sparseGemmBiasRelu(m, n, k, a, 0, k, b, 0, n, bias, fused, 0, n);
-                        Bits.assertSameBits(expected, fused, "sparseGemmBiasRelu, " + where);
+                        float[] w = new float[n * k];                      // W (N, K) with W^T = b
+                        kernels.transpose(b, k, n, w);
+                        kernels.sparseLinear(m, n, k, a, w, new float[k * n], bias, true, fused);
+                        Bits.assertSameBits(expected, fused, "sparseLinear with relu, " + where);
 
                         kernels.sparseGemm(false, m, n, k, a, 0, k, b, 0, n, 0f, expected, 0, n);
                         kernels.reluBackward(x, expected, expected, m * n);
