@@ -45,10 +45,16 @@ public final class SoftmaxCrossEntropy {
             float max = z[o];
             for (int j = 1; j < classes; j++) if (z[o + j] > max) { max = z[o + j]; best = j; }
             if (best == y) correct++;
-            // log p_y = z_y - max - log(sum exp(z - max)); recomputed in double for the loss value
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.exp((double) z[o + j] - max);
-            loss += Math.log(sum) - ((double) z[o + y] - max);
+            // -log p_y from the softmax just computed (one log, not L exps); where p_y is too small
+            // for a float (a confident wrong answer) from logits: log(sum exp(z - max)) - (z_y - max)
+            float py = p[o + y];
+            if (py >= Float.MIN_NORMAL) {
+                loss -= Math.log(py);
+            } else {
+                double sum = 0;
+                for (int j = 0; j < classes; j++) sum += Math.exp((double) z[o + j] - max);
+                loss += Math.log(sum) - ((double) z[o + y] - max);
+            }
             for (int j = 0; j < classes; j++) d[o + j] = p[o + j] * invN;
             d[o + y] -= invN;
         }

@@ -135,11 +135,14 @@ public final class Dense implements Layer {
     @Override public Tensor backward(Tensor dOut) {
         int n = dOut.batch();
         boolean sparse = sparse(dOut.data, n * units);       // dOut is 0 where the next ReLU was off
-        // dW(O,I) += dOut(N,O)^T * x(N,I)
+        // dW(O,I) += dOut(N,O)^T * x(N,I); right after zeroGrad, dW = (beta 0: no fill, no read of dW)
+        boolean overwrite = n > 0 && weight.gradIsZero();
+        float[] dW = overwrite ? weight.gradToOverwrite() : weight.grad();
+        float beta = overwrite ? 0f : 1f;
         if (sparse) {
-            kernels.sparseGemm(true, units, inputs, n, dOut.data, 0, units, input.data, 0, inputs, 1f, weight.grad(), 0, inputs);
+            kernels.sparseGemm(true, units, inputs, n, dOut.data, 0, units, input.data, 0, inputs, beta, dW, 0, inputs);
         } else {
-            kernels.gemm(true, false, units, inputs, n, 1f, dOut.data, 0, units, input.data, 0, inputs, 1f, weight.grad(), 0, inputs);
+            kernels.gemm(true, false, units, inputs, n, 1f, dOut.data, 0, units, input.data, 0, inputs, beta, dW, 0, inputs);
         }
         kernels.addColumnSums(dOut.data, n, units, bias.grad());
         if (!inputGradient) return null;
