@@ -200,10 +200,10 @@ class SparseKernelParityTest {
         for (int i = 0; i < m; i++) {
             for (int p = k / 4; p < 3 * k / 4; p++) a[i * k + p] = rnd.nextDouble() < 0.9 ? (float) rnd.nextGaussian() : 0f;
         }
-        assertTrue(VectorSparse.unionPays(a, 0, k, k), "picture-like rows take the union path");
+        assertTrue(VectorSparse.unionPays(a, 0, k, 2 * k, 3 * k, k), "picture-like rows take the union path");
         float[] scattered = new float[4 * k];                        // ReLU-like: a quarter nonzero, anywhere
         for (int i = 0; i < scattered.length; i++) scattered[i] = rnd.nextDouble() < 0.25 ? 1f : 0f;
-        assertTrue(!VectorSparse.unionPays(scattered, 0, k, k), "scattered rows take the one-row path");
+        assertTrue(!VectorSparse.unionPays(scattered, 0, k, 2 * k, 3 * k, k), "scattered rows take the one-row path");
         for (int n : new int[] {64, 100, 300}) {
             for (float beta : BETAS) {
                 float[] b = new float[k * n], c = new float[m * n];
@@ -227,6 +227,59 @@ class SparseKernelParityTest {
                         assertEquals(Float.floatToIntBits(one[i]), Float.floatToIntBits(more[i]), cs.where(i / n, i % n) + ", " + threads + " threads");
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void groupsAreMadeOfRowsWithSimilarSupportAndEachRowKeepsItsBits() {
+        // Two kinds of picture rows, interleaved in batch order: every fourth a "tall" one nonzero over
+        // the middle 80% of the columns, the others "short" ones over 10%, with a few scattered rows
+        // and an empty one. Groups of four in batch order mix the kinds (union ~ the tall support,
+        // three rows short) and miss the union path: sorted by span, groups are of one kind and take it. Whatever the
+        // grouping, each row must keep the bits the one-row path gives it, and the result must not
+        // depend on the thread count.
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(41);
+        int m = 70, k = 200, n = 130;
+        float[] a = new float[m * k];
+        for (int i = 0; i < m; i++) {
+            int kind = i % 7 == 6 ? 2 : i % 4 == 0 ? 0 : 1, lo = kind == 0 ? k / 10 : 9 * k / 20, hi = kind == 0 ? 9 * k / 10 : 11 * k / 20;
+            for (int p = 0; p < k; p++) {
+                boolean on = kind == 2 ? rnd.nextDouble() < 0.3 : p >= lo && p < hi && rnd.nextDouble() < 0.85;
+                a[i * k + p] = on && i != 13 ? (float) rnd.nextGaussian() : 0f;
+            }
+        }
+        int[] order = new int[m];
+        VectorSparse.groupOrder(a, 0, k, m, k, new long[m], order);
+        int[] seen = new int[m];
+        for (int r : order) seen[r]++;
+        for (int r = 0; r < m; r++) assertEquals(1, seen[r], "order is a permutation: row " + r);
+        int unionGroups = 0, mixed = 0;
+        for (int g = 0; g + 4 <= m; g += 4) {
+            if (VectorSparse.unionPays(a, order[g] * k, order[g + 1] * k, order[g + 2] * k, order[g + 3] * k, k)) unionGroups++;
+            if (!VectorSparse.unionPays(a, g * k, (g + 1) * k, (g + 2) * k, (g + 3) * k, k)) mixed++;
+        }
+        assertTrue(mixed >= 10, "batch order mixes the kinds: " + mixed + " groups off the union path");
+        assertTrue(unionGroups >= 13, "sorted by span, groups of one kind take the union path: " + unionGroups + " of 17");
+        float[] b = new float[k * n], c = new float[m * n];
+        for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+        for (float beta : BETAS) {
+            for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
+            Case cs = new Case(false, m, n, k, beta, a, b, c);
+            Parallel.setThreads(1);
+            float[] grouped = cs.sparse(vector);
+            assertClose(cs, cs.sparse(scalar), grouped, "sorted groups vs reference");
+            for (int i = 0; i < m; i++) {
+                float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
+                vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
+                for (int j = 0; j < n; j++) {
+                    assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(grouped[i * n + j]), cs.where(i, j) + ": one-row path vs sorted group");
+                }
+            }
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                Bits.assertSameBits(grouped, cs.sparse(vector), "sorted groups, " + threads + " threads, beta " + beta);
             }
         }
     }
