@@ -66,6 +66,38 @@ class LazyGradientTest {
         }
     }
 
+    /**
+     * Where x is sparser than dOut (after zeroGrad) the weight gradient is summed over the nonzeros of
+     * x and transposed; it must have the bits of the product over the nonzeros of dOut, on 1-3 threads
+     * and shapes that leave ragged tiles, and a second backward must still add.
+     */
+    @Test
+    void theGradientOverTheSparserInputHasTheBitsOfTheProductOverDOut() {
+        org.relunet.kernels.Kernels kernels = org.relunet.kernels.KernelProvider.kernels();
+        for (int threads : new int[] {1, 2, 3}) {
+            Parallel.setThreads(threads);
+            for (int[] s : new int[][] {{128, 256, 256}, {37, 70, 90}, {5, 17, 300}}) {
+                int n = s[0], inputs = s[1], units = s[2];
+                Dense d = (Dense) new LayerSpec.DenseSpec(units).create(Shape.vector(inputs), org.relunet.init.Initializer.HE_NORMAL);
+                d.initialize(new org.relunet.init.Rng(5));
+                Tensor x = DenseSparsePathTest.sparse(n + 1, 0.2, n, inputs);
+                Tensor dOut = DenseSparsePathTest.sparse(n + 2, 0.45, n, units);
+                d.weight().zeroGrad();
+                d.forward(x, true);
+                d.backward(dOut);
+                String where = threads + " threads, " + java.util.Arrays.toString(s);
+                assertTrue(d.gradientOverInput, where + ": x (0.2) is sparser than dOut (0.45)");
+                float[] expected = new float[units * inputs];
+                kernels.sparseGemm(true, units, inputs, n, dOut.data, 0, units, x.data, 0, inputs, 0f, expected, 0, inputs);
+                org.relunet.kernels.Bits.assertSameBits(expected, d.weight().grad(), "dW over the nonzeros of x, " + where);
+                d.backward(dOut);
+                assertFalse(d.gradientOverInput, where + ": a second backward adds into dW");
+                kernels.sparseGemm(true, units, inputs, n, dOut.data, 0, units, x.data, 0, inputs, 1f, expected, 0, inputs);
+                org.relunet.kernels.Bits.assertSameBits(expected, d.weight().grad(), "second backward, " + where);
+            }
+        }
+    }
+
     /** Fills every gradient with old, zeroes them (lazily), then runs forward and backward `passes` times. */
     private static float[][] gradients(Model m, Tensor x, int[] labels, float old, int passes) {
         for (Parameter p : m.parameters()) Arrays.fill(p.grad(), old);
