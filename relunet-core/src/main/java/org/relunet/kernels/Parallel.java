@@ -192,7 +192,9 @@ public final class Parallel {
                 Job job = pool.current;
                 if (job != null && job != seen) {
                     seen = job;
-                    job.work(index);
+                    // a call with fewer tasks than threads has fewer participants than the pool has
+                    // workers: the others leave it alone (their block would start past its last task)
+                    if (index < job.participants) job.work(index);
                     idleSince = System.nanoTime();
                     continue;
                 }

@@ -46,6 +46,32 @@ class ParallelTest {
     }
 
     @Test
+    void workersBeyondACallsParticipantsLeaveItAlone() throws Exception {
+        // With 4 threads the pool has 3 workers; a 2-task call has 2 participants. Workers 2 and 3,
+        // still spinning after a 4-task call, see the job too: they must not take a block of tasks
+        // past its end (which threw in the worker and killed it).
+        Parallel.setThreads(4);
+        java.util.List<Throwable> died = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> died.add(e));
+        try {
+            for (int round = 0; round < 20; round++) {
+                AtomicIntegerArray wide = new AtomicIntegerArray(4), narrow = new AtomicIntegerArray(2);
+                Parallel.forEach(4, wide::incrementAndGet);             // wakes every worker
+                Parallel.forEach(2, t -> {
+                    narrow.incrementAndGet(t);
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);   // the job stays visible
+                });
+                for (int t = 0; t < 2; t++) assertEquals(1, narrow.get(t), "task " + t + " of round " + round);
+            }
+            Thread.sleep(50);
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+        assertEquals(java.util.List.of(), died, "a worker died");
+    }
+
+    @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
     }
