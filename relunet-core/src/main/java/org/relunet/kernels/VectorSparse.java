@@ -37,7 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  * path sums in the same K blocks as the one-row path and a zero of A adds 0 * B = +-0, which changes
  * no sum, so a row gets the same bits on either path (tested): the grouping never shows in the
  * result, nor does the thread count. The one exception is Inf or NaN in B: the union path multiplies
- * a zero of A by B where another row of its group is nonzero, and gives NaN there, as the dense GEMM does.
+ * a zero of A by B where another row of its group is nonzero, and gives NaN there, as the dense GEMM
+ * does; so does the narrow path (C narrower than a vector) where another row of its slab is nonzero.
  */
 final class VectorSparse {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -83,6 +84,12 @@ final class VectorSparse {
         int[] unionIndex = new int[0];
         float[][] unionValues = new float[GROUP][0];
         final float[][] tiles = {new float[L * L], new float[L * L]};
+        float[] slabOfA = new float[0];                            // narrow path: (K, L)
+        final float[] totals = new float[L * L], slabOfC = new float[L * L];
+
+        void ensureNarrow(int k) {
+            if (slabOfA.length < k * L) slabOfA = new float[k * L];
+        }
 
         void ensure(int size, int rows) {
             if (index.length < size) {
@@ -152,10 +159,11 @@ final class VectorSparse {
             rows(transA, 0, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, 0, relu, mask);
             return;
         }
-        int groups = (m + GROUP - 1) / GROUP, tasks = Math.min(TASKS_PER_THREAD * Parallel.threads(), Math.max(1, m / 8));
-        // whole groups per task, so that which rows form a group does not depend on the split
-        Parallel.forEach(tasks, t -> rows(transA, GROUP * (int) ((long) groups * t / tasks),
-                Math.min(m, GROUP * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+        // whole groups per task (whole slabs of L rows for the narrow path, which computes L rows at once)
+        int unit = n < L && m >= NARROW_MIN_ROWS ? L : GROUP, groups = (m + unit - 1) / unit;
+        int tasks = Math.min(Math.min(TASKS_PER_THREAD * Parallel.threads(), Math.max(1, m / 8)), groups);
+        Parallel.forEach(tasks, t -> rows(transA, unit * (int) ((long) groups * t / tasks),
+                Math.min(m, unit * (int) ((long) groups * (t + 1) / tasks)), n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 bias, 0, relu, mask));
     }
 
@@ -209,37 +217,14 @@ final class VectorSparse {
             aRow = 0;
             stride = k;
         }
-        // Groups of GROUP rows whose nonzeros mostly coincide go the union path now, when C is at least
-        // one register tile wide (for narrower C the union path does four rows' multiply-adds per load
-        // of B, not faster than one row's); the others are listed for the one-row path. The groups are
-        // made of rows in groupOrder, similar rows together; a row's bits do not depend on its group.
-        int[] single = ws.singleRows(rows), order = ws.order;
-        int singles = 0;
-        boolean tiles = n >= 4 * L;
-        // Sorting pays where A is a layer input that may be pictures; with transA or a mask A is a
-        // gradient, whose zeros are a ReLU's, scattered (3-4 us per product on W1's for nothing).
-        if (tiles && !transA && mask == null) {
-            groupOrder(rowsOfA, aRow, stride, rows, k, ws.keys, order);
-        } else {
-            for (int r = 0; r < rows; r++) order[r] = r;
+        if (n < L && L == 16 && rows >= NARROW_MIN_ROWS) {
+            narrow(ws, i0, i1, n, k, rowsOfA, aRow, stride, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
+            return;
         }
-        for (int g = 0; g < rows; g += GROUP) {
-            int gEnd = Math.min(rows, g + GROUP);
-            if (gEnd - g == GROUP && tiles) {
-                int r0 = order[g], r1 = order[g + 1], r2 = order[g + 2], r3 = order[g + 3];
-                int a0 = aRow + r0 * stride, a1 = aRow + r1 * stride, a2 = aRow + r2 * stride, a3 = aRow + r3 * stride;
-                if (unionPays(rowsOfA, a0, a1, a2, a3, k)) {
-                    int c0 = cOff + (i0 + r0) * ldc, c1 = cOff + (i0 + r1) * ldc, c2 = cOff + (i0 + r2) * ldc, c3 = cOff + (i0 + r3) * ldc;
-                    union(ws, rowsOfA, a0, a1, a2, a3, n, k, b, bOff, ldb, beta, c, c0, c1, c2, c3);
-                    epilogue(c, c0, 0, n, bias, biasOff, relu, mask);
-                    epilogue(c, c1, 0, n, bias, biasOff, relu, mask);
-                    epilogue(c, c2, 0, n, bias, biasOff, relu, mask);
-                    epilogue(c, c3, 0, n, bias, biasOff, relu, mask);
-                    continue;
-                }
-            }
-            for (int r = g; r < gEnd; r++) single[singles++] = order[r];
-        }
+        // Groups of GROUP rows whose nonzeros mostly coincide go the union path now (a method of its
+        // own, so that this one stays small enough for C2 to inline the one-row chunks into it)
+        int[] single = ws.singleRows(rows);
+        int singles = unionGroups(ws, transA, i0, rows, n, k, rowsOfA, aRow, stride, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
         start[0] = 0;                                         // list s (row single[s]): [start[s], start[s + 1])
         for (int s = 0; s < singles; s++) start[s + 1] = start[s] + nonzeros(rowsOfA, aRow + single[s] * stride, k, index, value, start[s]);
         // Column chunks of C, then K blocks, then rows: the B block of a chunk stays in L1 while every
@@ -271,6 +256,150 @@ final class VectorSparse {
             }
             j += width;
         }
+    }
+
+    /** Rows from which a C narrower than one vector takes {@link #narrow}. */
+    static final int NARROW_MIN_ROWS = 8;
+
+    /**
+     * Rows [i0, i1) of a C narrower than one vector (n < L; a read-out of 10 classes), L rows at a
+     * time with the rows in the lanes: the slab of A is transposed to (K, L), and accumulator j
+     * holds column j of C for the L rows. Per p: one load of A, L
+     * broadcasts of B[p][j] and L FMAs, no nonzero lists, no masked loads. The zeros of A are
+     * multiplied too (0 * B = +-0 changes no sum), and the sums run over the same K blocks of KB, in
+     * increasing p, each block's sum added to C as {@link #column} adds it: the bits of the one-row
+     * path (tested), which took 33 us for W1's read-out (128 x 256 -> 10, one thread), its time
+     * also varying 2x with how C2 compiled {@link #rows}. A column p of A that is zero in all L rows
+     * is skipped; where only some rows are zero, an Inf or NaN in B[p] gives NaN in them, as on the
+     * union path.
+     */
+    private static void narrow(Workspace ws, int i0, int i1, int n, int k, float[] a, int aRow, int stride,
+                               float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                               float[] bias, int biasOff, boolean relu, float[] mask) {
+        ws.ensureNarrow(k);
+        float[] at = ws.slabOfA, totals = ws.totals, ct = ws.slabOfC, out = ws.tiles[0];
+        for (int r0 = i0; r0 < i1; r0 += L) {
+            int slab = Math.min(L, i1 - r0);
+            if (slab < L) java.util.Arrays.fill(at, 0, k * L, 0f);
+            transposeBlock(a, aRow + (r0 - i0) * stride, stride, slab, k, at, 0, L);   // at[p][r] = A[r0 + r][p]
+            if (beta != 0f) {                                                     // ct[j][r] = C[r0 + r][j]
+                java.util.Arrays.fill(ct, 0f);
+                transposeBlock(c, cOff + r0 * ldc, ldc, slab, n, ct, 0, L);
+            }
+            for (int p0 = 0; p0 < k; p0 += KB) {
+                narrowBlock(at, b, bOff, ldb, n, p0, Math.min(k, p0 + KB), p0 == 0 ? beta : 1f, p0 == 0, ct, totals);
+            }
+            transposeTile16(totals, 0, L, out, 0, L);                                  // out[r][j] = totals[j][r]
+            for (int r = 0; r < slab; r++) {
+                int ci = cOff + (r0 + r) * ldc;
+                System.arraycopy(out, r * L, c, ci, n);
+                if (bias != null || mask != null) epilogue(c, ci, 0, n, bias, biasOff, relu, mask);
+            }
+        }
+    }
+
+    /**
+     * One K block [p0, p1) of {@link #narrow}: acc[j] = sum over p of at[p][:] * B[p][j], then
+     * totals[j] = fma(ct[j], beta, acc[j]) (acc[j] alone when beta == 0) for the first block,
+     * totals[j] + acc[j] for the others: what {@link #column} stores for each row. Accumulators
+     * j >= n read B[p][n - 1] (inside the array) and are dropped by the caller.
+     */
+    private static void narrowBlock(float[] at, float[] b, int bOff, int ldb, int n, int p0, int p1, float beta, boolean first,
+                                    float[] ct, float[] totals) {
+        int e = n - 1;
+        int o1 = Math.min(1, e), o2 = Math.min(2, e), o3 = Math.min(3, e), o4 = Math.min(4, e), o5 = Math.min(5, e);
+        int o6 = Math.min(6, e), o7 = Math.min(7, e), o8 = Math.min(8, e), o9 = Math.min(9, e), o10 = Math.min(10, e);
+        int o11 = Math.min(11, e), o12 = Math.min(12, e), o13 = Math.min(13, e), o14 = Math.min(14, e), o15 = Math.min(15, e);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector c8 = c0, c9 = c0, c10 = c0, c11 = c0, c12 = c0, c13 = c0, c14 = c0, c15 = c0;
+        for (int p = p0; p < p1; p++) {
+            FloatVector x = FloatVector.fromArray(S, at, p * L);
+            if (!x.compare(VectorOperators.NE, 0f).anyTrue()) continue;    // column p zero in every row (image borders)
+            int q = bOff + p * ldb;
+            c0 = x.fma(FloatVector.broadcast(S, b[q]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[q + o1]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, b[q + o2]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, b[q + o3]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, b[q + o4]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, b[q + o5]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, b[q + o6]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, b[q + o7]), c7);
+            c8 = x.fma(FloatVector.broadcast(S, b[q + o8]), c8);
+            c9 = x.fma(FloatVector.broadcast(S, b[q + o9]), c9);
+            c10 = x.fma(FloatVector.broadcast(S, b[q + o10]), c10);
+            c11 = x.fma(FloatVector.broadcast(S, b[q + o11]), c11);
+            c12 = x.fma(FloatVector.broadcast(S, b[q + o12]), c12);
+            c13 = x.fma(FloatVector.broadcast(S, b[q + o13]), c13);
+            c14 = x.fma(FloatVector.broadcast(S, b[q + o14]), c14);
+            c15 = x.fma(FloatVector.broadcast(S, b[q + o15]), c15);
+        }
+        // Written out, as in chunk: the accumulators must stay in registers.
+        if (first && beta == 0f) {
+            c0.intoArray(totals, 0); c1.intoArray(totals, L); c2.intoArray(totals, 2 * L); c3.intoArray(totals, 3 * L);
+            c4.intoArray(totals, 4 * L); c5.intoArray(totals, 5 * L); c6.intoArray(totals, 6 * L); c7.intoArray(totals, 7 * L);
+            c8.intoArray(totals, 8 * L); c9.intoArray(totals, 9 * L); c10.intoArray(totals, 10 * L); c11.intoArray(totals, 11 * L);
+            c12.intoArray(totals, 12 * L); c13.intoArray(totals, 13 * L); c14.intoArray(totals, 14 * L); c15.intoArray(totals, 15 * L);
+        } else {
+            // fma(C, beta, acc) as column does; later blocks have beta 1: C + acc rounded once
+            float[] from = first ? ct : totals;
+            FloatVector vb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, from, 0).fma(vb, c0).intoArray(totals, 0);
+            FloatVector.fromArray(S, from, L).fma(vb, c1).intoArray(totals, L);
+            FloatVector.fromArray(S, from, 2 * L).fma(vb, c2).intoArray(totals, 2 * L);
+            FloatVector.fromArray(S, from, 3 * L).fma(vb, c3).intoArray(totals, 3 * L);
+            FloatVector.fromArray(S, from, 4 * L).fma(vb, c4).intoArray(totals, 4 * L);
+            FloatVector.fromArray(S, from, 5 * L).fma(vb, c5).intoArray(totals, 5 * L);
+            FloatVector.fromArray(S, from, 6 * L).fma(vb, c6).intoArray(totals, 6 * L);
+            FloatVector.fromArray(S, from, 7 * L).fma(vb, c7).intoArray(totals, 7 * L);
+            FloatVector.fromArray(S, from, 8 * L).fma(vb, c8).intoArray(totals, 8 * L);
+            FloatVector.fromArray(S, from, 9 * L).fma(vb, c9).intoArray(totals, 9 * L);
+            FloatVector.fromArray(S, from, 10 * L).fma(vb, c10).intoArray(totals, 10 * L);
+            FloatVector.fromArray(S, from, 11 * L).fma(vb, c11).intoArray(totals, 11 * L);
+            FloatVector.fromArray(S, from, 12 * L).fma(vb, c12).intoArray(totals, 12 * L);
+            FloatVector.fromArray(S, from, 13 * L).fma(vb, c13).intoArray(totals, 13 * L);
+            FloatVector.fromArray(S, from, 14 * L).fma(vb, c14).intoArray(totals, 14 * L);
+            FloatVector.fromArray(S, from, 15 * L).fma(vb, c15).intoArray(totals, 15 * L);
+        }
+    }
+
+    /**
+     * The union path for the groups of rows [i0, i0 + rows) that take it: when C is at least one
+     * register tile wide (for narrower C the union path does four rows' multiply-adds per load of B,
+     * not faster than one row's). The other rows are listed in ws.singleRows for the one-row path;
+     * returns their count. The groups are made of rows in groupOrder, similar rows together; a row's
+     * bits do not depend on its group.
+     */
+    private static int unionGroups(Workspace ws, boolean transA, int i0, int rows, int n, int k, float[] rowsOfA, int aRow, int stride,
+                                   float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
+                                   float[] bias, int biasOff, boolean relu, float[] mask) {
+        int[] single = ws.singleRows, order = ws.order;
+        int singles = 0;
+        boolean tiles = n >= 4 * L;
+        // Sorting pays where A is a layer input that may be pictures; with transA or a mask A is a
+        // gradient, whose zeros are a ReLU's, scattered (3-4 us per product on W1's for nothing).
+        if (tiles && !transA && mask == null) {
+            groupOrder(rowsOfA, aRow, stride, rows, k, ws.keys, order);
+        } else {
+            for (int r = 0; r < rows; r++) order[r] = r;
+        }
+        for (int g = 0; g < rows; g += GROUP) {
+            int gEnd = Math.min(rows, g + GROUP);
+            if (gEnd - g == GROUP && tiles) {
+                int r0 = order[g], r1 = order[g + 1], r2 = order[g + 2], r3 = order[g + 3];
+                int a0 = aRow + r0 * stride, a1 = aRow + r1 * stride, a2 = aRow + r2 * stride, a3 = aRow + r3 * stride;
+                if (unionPays(rowsOfA, a0, a1, a2, a3, k)) {
+                    int c0 = cOff + (i0 + r0) * ldc, c1 = cOff + (i0 + r1) * ldc, c2 = cOff + (i0 + r2) * ldc, c3 = cOff + (i0 + r3) * ldc;
+                    union(ws, rowsOfA, a0, a1, a2, a3, n, k, b, bOff, ldb, beta, c, c0, c1, c2, c3);
+                    epilogue(c, c0, 0, n, bias, biasOff, relu, mask);
+                    epilogue(c, c1, 0, n, bias, biasOff, relu, mask);
+                    epilogue(c, c2, 0, n, bias, biasOff, relu, mask);
+                    epilogue(c, c3, 0, n, bias, biasOff, relu, mask);
+                    continue;
+                }
+            }
+            for (int r = g; r < gEnd; r++) single[singles++] = order[r];
+        }
+        return singles;
     }
 
     /**

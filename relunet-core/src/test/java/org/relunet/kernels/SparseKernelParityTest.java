@@ -284,6 +284,47 @@ class SparseKernelParityTest {
         }
     }
 
+    @Test
+    void narrowCHasTheBitsOfTheOneRowPath() {
+        // C narrower than one vector (a read-out of 10 classes) goes L rows at a time with the rows in
+        // the lanes, zeros of A included; each row must keep the bits the one-row path gives it
+        // (a single row never takes the narrow path), for A and A^T, every beta, a partial last slab
+        // (37 rows), K blocks with a ragged end (53, 300), and with 1-3 threads.
+        Kernels vector = VectorOrSkip.kernels();
+        SplittableRandom rnd = new SplittableRandom(43);
+        for (boolean transA : new boolean[] {false, true}) {
+            for (int[] shape : new int[][] {{37, 10, 300}, {128, 10, 256}, {40, 1, 53}, {16, 15, 64}, {9, 7, 33}}) {
+                int m = shape[0], n = shape[1], k = shape[2];
+                float[] a = new float[m * k], b = new float[k * n];
+                for (int i = 0; i < a.length; i++) a[i] = rnd.nextDouble() < 0.4 ? (float) rnd.nextGaussian() : 0f;
+                for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+                for (float beta : BETAS) {
+                    float[] c = new float[m * n];
+                    for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
+                    Case cs = new Case(transA, m, n, k, beta, a, b, c);
+                    Parallel.setThreads(1);
+                    float[] all = cs.sparse(vector);
+                    assertClose(cs, cs.sparse(scalar), all, "narrow C vs reference");
+                    for (int i = 0; i < m; i++) {
+                        float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
+                        if (transA) {
+                            vector.sparseGemm(true, 1, n, k, a, i, m, b, 0, n, beta, row, 0, n);
+                        } else {
+                            vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
+                        }
+                        for (int j = 0; j < n; j++) {
+                            assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(all[i * n + j]), cs.where(i, j) + ": one-row path vs narrow");
+                        }
+                    }
+                    for (int threads : new int[] {2, 3}) {
+                        Parallel.setThreads(threads);
+                        Bits.assertSameBits(all, cs.sparse(vector), "narrow C, " + threads + " threads, " + cs.where(0, 0));
+                    }
+                }
+            }
+        }
+    }
+
     /** The scalar reference, and the vector kernels where the Vector API is present. */
     private java.util.List<Kernels> scalarAndVector() {
         java.util.List<Kernels> all = new java.util.ArrayList<>(java.util.List.of(scalar));
