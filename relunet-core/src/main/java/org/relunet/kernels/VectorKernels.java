@@ -470,11 +470,17 @@ public final class VectorKernels implements Kernels {
         for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
+    /**
+     * Parameters from this size are updated by all threads: W1's 256 x 256 second layer (64K) too,
+     * each thread the rows of W that it transposes for the next forward pass (the same halves).
+     */
+    private static final int SGD_PARALLEL_MIN = 1 << 15;
+
     @Override public void sgdStep(int n, float rate, float mu, float decay, boolean nesterov, float[] w, float[] g, float[] v) {
         // the reference's operations in its order, no fma: the same bits; parameters split across threads.
         // One straight loop per case: a vector that two branches assign (a phi) can defeat C2's
         // unboxing, and a run that compiled it so went twice as slow (W1 epochs of 1.0 s, not 0.5).
-        elementwise(n, (i0, i1) -> {
+        VectorConv.ranges(n, SGD_PARALLEL_MIN, (i0, i1) -> {
             int i = i0, bound = i0 + S.loopBound(i1 - i0);
             if (mu == 0f) {
                 for (; i < bound; i += L) {
