@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  * <li><b>Panel path</b> (BLIS-style, every transpose combination). op(A) is packed, times alpha,
  *     into panels of MR = 8 rows stored k-major: {@code ap[p*MR + r] = alpha * op(A)[i+r][p]}.
- *     op(B) is read in strips of NR = two vectors (32 floats at 512 bits): straight from B when
- *     B is stored (K, N) (no packing: for the conv shape M=64, K=800, N=12544 packing B cost
- *     more than a third of the time, issue 4), or from a k-major packed copy when B is stored
- *     (N, K). The 8 x NR register tile holds 16 accumulators; each k step is 2 vector loads of B,
+ *     op(B) is read in strips of NR = two vectors (32 floats at 512 bits) from a k-major packed
+ *     copy, made once per K and N block; straight from B when B is stored (K, N) and C has fewer
+ *     than PACK_B_MIN_ROWS rows (for the conv shape M=64, K=800, N=12544 packing B cost more than
+ *     a third of the time, issue 4). The 8 x NR register tile holds 16 accumulators; each k step is 2 vector loads of B,
  *     8 broadcasts of A and 16 FMAs.
  * <li><b>Dot path</b> for A (M, K) times B stored (N, K) with N narrower than a tile and a long K
  *     (the FC read-out 64x10x3136, the first convolution's weight gradient 32x25x50176): both
@@ -148,14 +148,19 @@ final class VectorGemm {
         int mc = Math.min(MC, ((i1 - i0) + MR - 1) / MR * MR);
         float[] ap = ws.aPack(mc * kc);
         int width = (j1 - j0 + NR - 1) / NR * NR;
-        int nc = transB ? Math.min(NC, width) : width;       // B read in place needs no N blocks
-        float[] bp = ws.bPack((transB ? nc : NR) * kc);
+        boolean packB = transB || i1 - i0 >= PACK_B_MIN_ROWS;
+        int nc = packB ? Math.min(NC, width) : width;        // B read in place needs no N blocks
+        float[] bp = ws.bPack((packB ? nc : NR) * kc);
         for (int p0 = 0; p0 < k; p0 += kc) {
             int kb = Math.min(kc, k - p0);
             float betaHere = p0 == 0 ? beta : 1f;           // later K blocks add to C
             for (int jc = j0; jc < j1; jc += nc) {
                 int nb = Math.min(nc, j1 - jc);
-                if (transB) packBTransposed(b, bOff, ldb, jc, nb, p0, kb, bp, ws.rows);
+                if (transB) {
+                    packBTransposed(b, bOff, ldb, jc, nb, p0, kb, bp, ws.rows);
+                } else if (packB) {
+                    for (int jr = 0; jr < nb; jr += NR) packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, Math.min(NR, nb - jr), kb, bp, jr * kb);
+                }
                 for (int ic = i0; ic < i1; ic += mc) {
                     int mb = Math.min(mc, i1 - ic);
                     packA(transA, a, aOff, lda, ic, mb, p0, kb, alpha, ap);
@@ -163,7 +168,7 @@ final class VectorGemm {
                         int nr = Math.min(NR, nb - jr);
                         float[] bs;
                         int bsOff, bsStride;
-                        if (transB) {
+                        if (packB) {
                             bs = bp;
                             bsOff = jr * kb;
                             bsStride = NR;
@@ -172,7 +177,7 @@ final class VectorGemm {
                             bsOff = bOff + p0 * ldb + jc + jr;
                             bsStride = ldb;
                         } else {                              // ragged right edge: pad one strip
-                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp);
+                            packBStrip(b, bOff + p0 * ldb + jc + jr, ldb, nr, kb, bp, 0);
                             bs = bp;
                             bsOff = 0;
                             bsStride = NR;
@@ -256,13 +261,31 @@ final class VectorGemm {
     }
 
     /** Copies a strip of nr < NR columns and kb rows of B stored (K, N) into bp, zero padded to NR. */
-    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp) {
+    private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp, int bpOff) {
+        if (nr == NR) {
+            for (int p = 0; p < kb; p++) {
+                int s = src + p * ldb, d = bpOff + p * NR;
+                FloatVector.fromArray(S, b, s).intoArray(bp, d);
+                FloatVector.fromArray(S, b, s + L).intoArray(bp, d + L);
+            }
+            return;
+        }
         for (int p = 0; p < kb; p++) {
-            int s = src + p * ldb, d = p * NR;
+            int s = src + p * ldb, d = bpOff + p * NR;
             for (int j = 0; j < nr; j++) bp[d + j] = b[s + j];
             for (int j = nr; j < NR; j++) bp[d + j] = 0f;
         }
     }
+
+    /**
+     * From this many rows of C a B stored (K, N) is packed too, strip by strip, once per K and N block:
+     * read in place, the 384 rows of a strip lie 4 KB apart for N = 1024 and all fall into the same
+     * two sets of L1, so the strip could not stay in L1 while the panels of A went through it. Packed,
+     * 1024^3 went from 85-90 to 95-98 GFLOP/s on one thread and from 170-186 to 187-196 on two
+     * (medians of 15, alternated in one JVM). Below it the copy would be used by too few panels
+     * (the conv shape of 64 rows measured slower packed).
+     */
+    static final int PACK_B_MIN_ROWS = 128;
 
     /** C[0:mr, 0:nr] (+)= tile, honouring beta for the first K block. */
     private static void mergeTile(float[] tile, int mr, int nr, float[] c, int cij, int ldc, float beta) {
