@@ -210,23 +210,7 @@ class SparseKernelParityTest {
                 for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
                 for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
                 Case cs = new Case(false, m, n, k, beta, a, b, c);
-                Parallel.setThreads(1);
-                float[] one = cs.sparse(vector);
-                assertClose(cs, cs.sparse(scalar), one, "union path vs reference");
-                for (int i = 0; i < m; i++) {                           // row by row: the one-row path, the same bits
-                    float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
-                    vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
-                    for (int j = 0; j < n; j++) {
-                        assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(one[i * n + j]), cs.where(i, j) + ": one-row path vs group");
-                    }
-                }
-                for (int threads : new int[] {2, 3}) {
-                    Parallel.setThreads(threads);
-                    float[] more = cs.sparse(vector);
-                    for (int i = 0; i < one.length; i++) {
-                        assertEquals(Float.floatToIntBits(one[i]), Float.floatToIntBits(more[i]), cs.where(i / n, i % n) + ", " + threads + " threads");
-                    }
-                }
+                checkAgainstOneRowPath(vector, cs, "group");
             }
         }
     }
@@ -236,9 +220,9 @@ class SparseKernelParityTest {
         // Two kinds of picture rows, interleaved in batch order: every fourth a "tall" one nonzero over
         // the middle 80% of the columns, the others "short" ones over 10%, with a few scattered rows
         // and an empty one. Groups of four in batch order mix the kinds (union ~ the tall support,
-        // three rows short) and miss the union path: sorted by span, groups are of one kind and take it. Whatever the
-        // grouping, each row must keep the bits the one-row path gives it, and the result must not
-        // depend on the thread count.
+        // three rows short) and miss the union path: sorted by span, groups are of one kind and take
+        // it. Whatever the grouping, each row must keep the bits the one-row path gives it, and the
+        // result must not depend on the thread count.
         Kernels vector = VectorOrSkip.kernels();
         SplittableRandom rnd = new SplittableRandom(41);
         int m = 70, k = 200, n = 130;
@@ -267,20 +251,7 @@ class SparseKernelParityTest {
         for (float beta : BETAS) {
             for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
             Case cs = new Case(false, m, n, k, beta, a, b, c);
-            Parallel.setThreads(1);
-            float[] grouped = cs.sparse(vector);
-            assertClose(cs, cs.sparse(scalar), grouped, "sorted groups vs reference");
-            for (int i = 0; i < m; i++) {
-                float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
-                vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
-                for (int j = 0; j < n; j++) {
-                    assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(grouped[i * n + j]), cs.where(i, j) + ": one-row path vs sorted group");
-                }
-            }
-            for (int threads : new int[] {2, 3}) {
-                Parallel.setThreads(threads);
-                Bits.assertSameBits(grouped, cs.sparse(vector), "sorted groups, " + threads + " threads, beta " + beta);
-            }
+            checkAgainstOneRowPath(vector, cs, "sorted group");
         }
     }
 
@@ -302,27 +273,38 @@ class SparseKernelParityTest {
                     float[] c = new float[m * n];
                     for (int i = 0; i < c.length; i++) c[i] = (float) rnd.nextGaussian();
                     Case cs = new Case(transA, m, n, k, beta, a, b, c);
-                    Parallel.setThreads(1);
-                    float[] all = cs.sparse(vector);
-                    assertClose(cs, cs.sparse(scalar), all, "narrow C vs reference");
-                    for (int i = 0; i < m; i++) {
-                        float[] row = java.util.Arrays.copyOfRange(c, i * n, (i + 1) * n);
-                        if (transA) {
-                            vector.sparseGemm(true, 1, n, k, a, i, m, b, 0, n, beta, row, 0, n);
-                        } else {
-                            vector.sparseGemm(false, 1, n, k, a, i * k, k, b, 0, n, beta, row, 0, n);
-                        }
-                        for (int j = 0; j < n; j++) {
-                            assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(all[i * n + j]), cs.where(i, j) + ": one-row path vs narrow");
-                        }
-                    }
-                    for (int threads : new int[] {2, 3}) {
-                        Parallel.setThreads(threads);
-                        Bits.assertSameBits(all, cs.sparse(vector), "narrow C, " + threads + " threads, " + cs.where(0, 0));
-                    }
+                    checkAgainstOneRowPath(vector, cs, "narrow C");
                 }
             }
         }
+    }
+
+    /**
+     * cs on the vector kernels, one thread: within rounding of the reference, each row with the bits
+     * that the one-row path gives it computed alone (a single row takes neither a group nor a slab),
+     * and the same bits on 2 and 3 threads.
+     */
+    private void checkAgainstOneRowPath(Kernels vector, Case cs, String path) {
+        Parallel.setThreads(1);
+        float[] all = cs.sparse(vector);
+        assertClose(cs, cs.sparse(scalar), all, path + " vs reference");
+        int m = cs.m(), n = cs.n(), k = cs.k();
+        for (int i = 0; i < m; i++) {
+            float[] row = java.util.Arrays.copyOfRange(cs.c(), i * n, (i + 1) * n);
+            if (cs.transA()) {
+                vector.sparseGemm(true, 1, n, k, cs.a(), i, m, cs.b(), 0, n, cs.beta(), row, 0, n);
+            } else {
+                vector.sparseGemm(false, 1, n, k, cs.a(), i * k, k, cs.b(), 0, n, cs.beta(), row, 0, n);
+            }
+            for (int j = 0; j < n; j++) {
+                assertEquals(Float.floatToIntBits(row[j]), Float.floatToIntBits(all[i * n + j]), cs.where(i, j) + ": one-row path vs " + path);
+            }
+        }
+        for (int threads : new int[] {2, 3}) {
+            Parallel.setThreads(threads);
+            Bits.assertSameBits(all, cs.sparse(vector), path + ", " + threads + " threads, " + cs.where(0, 0));
+        }
+        Parallel.setThreads(1);
     }
 
     /** The scalar reference, and the vector kernels where the Vector API is present. */
