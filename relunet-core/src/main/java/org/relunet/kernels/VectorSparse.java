@@ -85,7 +85,7 @@ final class VectorSparse {
         float[][] unionValues = new float[GROUP][0];
         final float[][] tiles = {new float[L * L], new float[L * L]};
         float[] slabOfA = new float[0];                            // narrow path: (K, L)
-        final float[] totals = new float[L * L], slabOfC = new float[L * L];
+        final float[] totals = new float[L * L], slabOfC = new float[L * L], slabRows = new float[L * L];
 
         void ensureNarrow(int k) {
             if (slabOfA.length < k * L) slabOfA = new float[k * L];
@@ -221,8 +221,8 @@ final class VectorSparse {
             narrow(ws, i0, i1, n, k, rowsOfA, aRow, stride, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
             return;
         }
-        // Groups of GROUP rows whose nonzeros mostly coincide go the union path now (a method of its
-        // own, so that this one stays small enough for C2 to inline the one-row chunks into it)
+        // Groups of GROUP rows whose nonzeros mostly coincide go the union path now; the others are
+        // listed for the one-row path below
         int[] single = ws.singleRows(rows);
         int singles = unionGroups(ws, transA, i0, rows, n, k, rowsOfA, aRow, stride, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
         start[0] = 0;                                         // list s (row single[s]): [start[s], start[s + 1])
@@ -277,7 +277,7 @@ final class VectorSparse {
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                float[] bias, int biasOff, boolean relu, float[] mask) {
         ws.ensureNarrow(k);
-        float[] at = ws.slabOfA, totals = ws.totals, ct = ws.slabOfC, out = ws.tiles[0];
+        float[] at = ws.slabOfA, totals = ws.totals, ct = ws.slabOfC, out = ws.slabRows;
         for (int r0 = i0; r0 < i1; r0 += L) {
             int slab = Math.min(L, i1 - r0);
             if (slab < L) java.util.Arrays.fill(at, 0, k * L, 0f);

@@ -25,7 +25,11 @@ import org.relunet.tensor.Tensor;
  * dW and dIn vanish). The forward pass reads W^T (I, O) row by row, so it refreshes a transposed
  * copy of W first (the weights change every step). Each product counts its operand's nonzeros and
  * takes the sparse path at or below {@link #SPARSE_MAX_DENSITY}: a deterministic choice for given
- * data (the forward pass from {@link #SPARSE_FORWARD_MIN_ROWS} rows on). Both paths give the same
+ * data (the forward pass from {@link #SPARSE_FORWARD_MIN_ROWS} rows on). Right after
+ * {@link Parameter#zeroGrad} the weight gradient is written, not added (beta 0), and when x is
+ * clearly sparser than dOut ({@link #SPARSER_INPUT}) it is summed over the nonzeros of x instead,
+ * as dW^T = x^T dOut, then transposed: the same nonzero products in the same order, the same bits.
+ * Both paths give the same
  * sums up to the order of additions, with one documented difference:
  * the sparse path takes 0 * w as 0 even for an infinite or NaN weight w (the dense path gives
  * NaN), so a non-finite weight shows in the output only through inputs that use it; the Trainer

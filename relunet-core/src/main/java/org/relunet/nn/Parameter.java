@@ -62,9 +62,9 @@ public final class Parameter {
     }
 
     /**
-     * The gradient array for a caller that will overwrite every element when {@code true} is
-     * returned (the gradient was zeroed and nothing has been added since: compute with beta = 0),
-     * or add into it when {@code false}. Either way the array holds the gradient afterwards.
+     * Whether the gradient was zeroed and nothing has been written since: a caller that will write
+     * every element may then take {@link #gradToOverwrite} and compute with beta = 0; otherwise it
+     * adds into {@link #grad}.
      */
     public boolean gradIsZero() { return gradPendingZero; }
 
