@@ -203,6 +203,10 @@ final class VectorSparse {
                              float[] bias, int biasOff, boolean relu, float[] mask) {
         Workspace ws = WORKSPACE.get();
         int rows = i1 - i0;
+        if (n < L && L == 16 && rows >= NARROW_MIN_ROWS) {    // no nonzero lists, and A read as stored
+            narrow(ws, transA, i0, i1, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
+            return;
+        }
         ws.ensure(rows * k + L, rows);                        // compress stores whole vectors
         int[] index = ws.index, start = ws.start, cursor = ws.cursor;
         float[] value = ws.value;
@@ -216,10 +220,6 @@ final class VectorSparse {
             transposeBlock(a, aOff + i0, lda, k, i1 - i0, rowsOfA, 0, k);
             aRow = 0;
             stride = k;
-        }
-        if (n < L && L == 16 && rows >= NARROW_MIN_ROWS) {
-            narrow(ws, i0, i1, n, k, rowsOfA, aRow, stride, b, bOff, ldb, beta, c, cOff, ldc, bias, biasOff, relu, mask);
-            return;
         }
         // Groups of GROUP rows whose nonzeros mostly coincide go the union path now; the others are
         // listed for the one-row path below
@@ -263,9 +263,9 @@ final class VectorSparse {
 
     /**
      * Rows [i0, i1) of a C narrower than one vector (n < L; a read-out of 10 classes), L rows at a
-     * time with the rows in the lanes: the slab of A is transposed to (K, L), and accumulator j
-     * holds column j of C for the L rows. Per p: one load of A, L
-     * broadcasts of B[p][j] and L FMAs, no nonzero lists, no masked loads. The zeros of A are
+     * time with the rows in the lanes: the slab of op(A) is laid out (K, L) (a transpose of A, or
+     * for transA a copy of A's rows as stored), and accumulator j holds column j of C for the L
+     * rows. Per p: one load of A, L broadcasts of B[p][j] and L FMAs, no nonzero lists, no masked loads. The zeros of A are
      * multiplied too (0 * B = +-0 changes no sum), and the sums run over the same K blocks of KB, in
      * increasing p, each block's sum added to C as {@link #column} adds it: the bits of the one-row
      * path (tested), which took 33 us for W1's read-out (128 x 256 -> 10, one thread), its time
@@ -273,7 +273,7 @@ final class VectorSparse {
      * is skipped; where only some rows are zero, an Inf or NaN in B[p] gives NaN in them, as on the
      * union path.
      */
-    private static void narrow(Workspace ws, int i0, int i1, int n, int k, float[] a, int aRow, int stride,
+    private static void narrow(Workspace ws, boolean transA, int i0, int i1, int n, int k, float[] a, int aOff, int lda,
                                float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc,
                                float[] bias, int biasOff, boolean relu, float[] mask) {
         ws.ensureNarrow(k);
@@ -281,7 +281,11 @@ final class VectorSparse {
         for (int r0 = i0; r0 < i1; r0 += L) {
             int slab = Math.min(L, i1 - r0);
             if (slab < L) java.util.Arrays.fill(at, 0, k * L, 0f);
-            transposeBlock(a, aRow + (r0 - i0) * stride, stride, slab, k, at, 0, L);   // at[p][r] = A[r0 + r][p]
+            if (transA) {                                                         // at[p][r] = op(A)[r0 + r][p]
+                for (int p = 0; p < k; p++) System.arraycopy(a, aOff + p * lda + r0, at, p * L, slab);   // A (K, M): rows as stored
+            } else {
+                transposeBlock(a, aOff + r0 * lda, lda, slab, k, at, 0, L);
+            }
             if (beta != 0f) {                                                     // ct[j][r] = C[r0 + r][j]
                 java.util.Arrays.fill(ct, 0f);
                 transposeBlock(c, cOff + r0 * ldc, ldc, slab, n, ct, 0, L);
