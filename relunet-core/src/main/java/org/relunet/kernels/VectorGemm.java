@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     op(B) is read in strips of NR = two vectors (32 floats at 512 bits) from a k-major packed
  *     copy, made once per K and N block; straight from B when B is stored (K, N) and C has fewer
  *     than PACK_B_MIN_ROWS rows (for the conv shape M=64, K=800, N=12544 packing B cost more than
- *     a third of the time, issue 4). The 8 x NR register tile holds 16 accumulators; each k step is 2 vector loads of B,
- *     8 broadcasts of A and 16 FMAs.
+ *     a third of the time, issue 4). The 8 x NR register tile holds 16 accumulators; each k step
+ *     is 2 vector loads of B, 8 broadcasts of A and 16 FMAs.
  * <li><b>Dot path</b> for A (M, K) times B stored (N, K) with N narrower than a tile and a long K
  *     (the FC read-out 64x10x3136, the first convolution's weight gradient 32x25x50176): both
  *     operands are rows contiguous in K, so a 4 x 3 tile of dot products needs no packing.
@@ -260,7 +260,7 @@ final class VectorGemm {
         }
     }
 
-    /** Copies a strip of nr < NR columns and kb rows of B stored (K, N) into bp, zero padded to NR. */
+    /** Copies a strip of nr <= NR columns and kb rows of B stored (K, N) into bp at bpOff, k-major, zero padded to NR. */
     private static void packBStrip(float[] b, int src, int ldb, int nr, int kb, float[] bp, int bpOff) {
         if (nr == NR) {
             for (int p = 0; p < kb; p++) {
