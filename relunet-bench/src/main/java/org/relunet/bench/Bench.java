@@ -19,7 +19,8 @@ import org.relunet.io.Json;
 
 /**
  * {@code relunet bench}: runs the reference workloads, optionally PyTorch's side by side in the same
- * run (scripts/pytorch_workloads.py, seed by seed before relunet's, so both see the same machine), prints a table of
+ * run (scripts/pytorch_workloads.py, in rounds of one workload and one seed, each side first in every other round,
+ * so both see the same machine), prints a table of
  * figures and ratios, and writes everything to JSON. The training workloads can run over several seeds,
  * since their test accuracy varies by a few thousandths with the seed.
  */
@@ -66,9 +67,8 @@ public final class Bench {
         };
         Map<String, Object> torch = null, result;
         if (pytorchScript != null) {
-            // Seed by seed, PyTorch then relunet: this VM's slow periods (see CoreLink) tend to come
-            // after minutes of load, so running one side entirely after the other would hand the
-            // later side more of them.
+            // In rounds, side by side, the first side alternating (see overSeeds): this VM's slow
+            // periods (see CoreLink) come and go with load, so neither side may always run second.
             Side pytorch = (parts, s, tag) -> {
                 out.println("PyTorch: running " + pytorchScript + " (" + String.join(",", parts) + ")" + (tag ? ", seed " + s : "") + " ...");
                 return runPytorch(pytorchScript, parts, s, tag);
@@ -105,25 +105,76 @@ public final class Bench {
     }
 
     /**
-     * Runs {@code side} on every workload with the first seed, then on the training workloads alone with
-     * each further seed, and merges the results with {@link #mergeSeeds}.
+     * Runs {@code side} on every workload: W1 and W2 once per seed, W3 and W4 once (with the first
+     * seed), and merges the seeds' figures with {@link #mergeSeeds}.
      */
     static Map<String, Object> overSeeds(Set<String> workloads, long seed, int seeds, Side side) throws IOException, InterruptedException {
         return overSeeds(workloads, seed, seeds, List.of(side)).get(0);
     }
 
-    /** As {@link #overSeeds(Set, long, int, Side)} for several sides, interleaved: seed 0 on every side, then seed 1, ... */
+    /**
+     * As {@link #overSeeds(Set, long, int, Side)} for several sides, in rounds: W1 with the first seed
+     * on every side, then W2 (with W3 on its network) with that seed, then W1 with the next seed, and
+     * so on, and last W4 (and W3 if W2 is not run). The side that goes first alternates from one round
+     * of a workload to the next (PyTorch first with seeds 0 and 2, relunet with seed 1). This VM has
+     * slow periods (see CoreLink) that last from seconds to minutes and seem to follow load: with
+     * PyTorch always first, relunet ran 20 of 45 W1 seeds in them (median epoch over 0.55 s) against
+     * PyTorch's 12 (over 1.15 s) in session 5's fifteen bench runs. Side by side in rounds, both sides
+     * see the same machine, and neither always sees it second.
+     */
     static List<Map<String, Object>> overSeeds(Set<String> workloads, long seed, int seeds, List<Side> sides) throws IOException, InterruptedException {
         Set<String> training = new LinkedHashSet<>(workloads);
         training.retainAll(TRAINING);
         int n = training.isEmpty() ? 1 : seeds;
+        boolean tag = !training.isEmpty() && n > 1;
+        // rounds[r] = (seed index, workloads)
+        List<Integer> roundSeed = new ArrayList<>();
+        List<Set<String>> roundParts = new ArrayList<>();
+        for (int i = 0; i < n && !training.isEmpty(); i++) {
+            if (workloads.contains("W1")) {
+                roundSeed.add(i);
+                roundParts.add(new LinkedHashSet<>(List.of("W1")));
+            }
+            if (workloads.contains("W2")) {
+                Set<String> part = new LinkedHashSet<>(List.of("W2"));
+                if (i == 0 && workloads.contains("W3")) part.add("W3");      // W3 infers with W2's network
+                roundSeed.add(i);
+                roundParts.add(part);
+            }
+        }
+        Set<String> rest = new LinkedHashSet<>();
+        for (String w : ALL) {
+            if (workloads.contains(w) && !TRAINING.contains(w) && !(w.equals("W3") && workloads.contains("W2"))) rest.add(w);
+        }
+        if (!rest.isEmpty()) {
+            roundSeed.add(0);
+            roundParts.add(rest);
+        }
+        // per side, per seed index: the figures of its rounds together
         List<List<Map<String, Object>>> runs = new ArrayList<>();
-        for (int k = 0; k < sides.size(); k++) runs.add(new ArrayList<>());
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < sides.size(); k++) runs.get(k).add(sides.get(k).run(i == 0 ? workloads : training, seed + i, n > 1));
+        for (int k = 0; k < sides.size(); k++) {
+            List<Map<String, Object>> perSeed = new ArrayList<>();
+            for (int i = 0; i < n; i++) perSeed.add(new LinkedHashMap<>());
+            runs.add(perSeed);
+        }
+        Map<String, Integer> roundsOfKind = new LinkedHashMap<>();        // kind: a round's first workload
+        for (int r = 0; r < roundParts.size(); r++) {
+            int i = roundSeed.get(r);
+            int turn = roundsOfKind.merge(roundParts.get(r).iterator().next(), 1, Integer::sum) - 1;
+            for (int j = 0; j < sides.size(); j++) {
+                int k = (j + turn) % sides.size();                        // who goes first alternates per workload
+                runs.get(k).get(i).putAll(sides.get(k).run(roundParts.get(r), seed + i, tag));
+            }
         }
         List<Map<String, Object>> merged = new ArrayList<>();
-        for (List<Map<String, Object>> r : runs) merged.add(mergeSeeds(r, seed));
+        for (List<Map<String, Object>> perSeed : runs) {
+            // keep the order of ALL in the merged map
+            Map<String, Object> first = new LinkedHashMap<>();
+            for (String w : ALL) if (perSeed.get(0).containsKey(w)) first.put(w, perSeed.get(0).get(w));
+            for (Map.Entry<String, Object> e : perSeed.get(0).entrySet()) first.putIfAbsent(e.getKey(), e.getValue());
+            perSeed.set(0, first);
+            merged.add(mergeSeeds(perSeed, seed));
+        }
         return merged;
     }
 

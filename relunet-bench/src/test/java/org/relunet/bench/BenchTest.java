@@ -30,13 +30,19 @@ class BenchTest {
         Bench.Side side = (parts, seed, tag) -> {
             calls.add(parts + " seed " + seed + (tag ? " tagged" : ""));
             Map<String, Object> m = new LinkedHashMap<>();
-            for (String w : parts) m.put(w, w.equals("W1") ? training(0.87 + seed / 1000.0, 3.0, 2.0) : Map.of("x", 1.0));
+            for (String w : parts) m.put(w, w.startsWith("W1") || w.equals("W2") ? training(0.87 + seed / 1000.0, 3.0, 2.0) : Map.of("x", 1.0));
             return m;
         };
         Map<String, Object> r = Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W3", "W4")), 7, 3, side);
-        assertEquals(List.of("[W1, W3, W4] seed 7 tagged", "[W1] seed 8 tagged", "[W1] seed 9 tagged"), calls);
+        assertEquals(List.of("[W1] seed 7 tagged", "[W1] seed 8 tagged", "[W1] seed 9 tagged", "[W3, W4] seed 7 tagged"), calls);
         assertEquals(List.of(7L, 8L, 9L), ((Map<?, ?>) r.get("W1")).get("seeds"));
         assertEquals(Map.of("x", 1.0), r.get("W3"));
+        assertEquals(List.of("W1", "W3", "W4"), List.copyOf(r.keySet()));
+
+        calls.clear();    // W3 goes with W2, whose network it runs
+        Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W2", "W3", "W4")), 0, 2, side);
+        assertEquals(List.of("[W1] seed 0 tagged", "[W2, W3] seed 0 tagged", "[W1] seed 1 tagged", "[W2] seed 1 tagged",
+                "[W4] seed 0 tagged"), calls);
 
         calls.clear();
         Bench.overSeeds(Set.of("W4"), 0, 3, side);   // no training workload: one run, untagged
@@ -46,7 +52,7 @@ class BenchTest {
         assertEquals(List.of("[W1] seed 0"), calls);
     }
 
-    @Test void twoSidesRunInterleavedSeedBySeed() throws Exception {
+    @Test void twoSidesRunSideBySideAndTakeTurnsGoingFirst() throws Exception {
         List<String> calls = new ArrayList<>();
         Bench.Side torch = (parts, seed, tag) -> {
             calls.add("torch " + parts + " " + seed);
@@ -56,8 +62,9 @@ class BenchTest {
             calls.add("relunet " + parts + " " + seed);
             return new LinkedHashMap<>(Map.of("W1", training(0.88, 0.5, 0.5)));
         };
-        List<Map<String, Object>> r = Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W4")), 0, 2, List.of(torch, relunet));
-        assertEquals(List.of("torch [W1, W4] 0", "relunet [W1, W4] 0", "torch [W1] 1", "relunet [W1] 1"), calls);
+        List<Map<String, Object>> r = Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W4")), 0, 3, List.of(torch, relunet));
+        assertEquals(List.of("torch [W1] 0", "relunet [W1] 0", "relunet [W1] 1", "torch [W1] 1", "torch [W1] 2", "relunet [W1] 2",
+                "torch [W4] 0", "relunet [W4] 0"), calls);
         assertEquals(0.86, (double) ((Map<?, ?>) r.get(0).get("W1")).get("test_accuracy"), 1e-12);
         assertEquals(0.88, (double) ((Map<?, ?>) r.get(1).get("W1")).get("test_accuracy"), 1e-12);
     }

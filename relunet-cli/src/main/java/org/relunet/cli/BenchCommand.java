@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the reference workloads of WORKLOADS.md on the full Fashion-MNIST and print their figures:",
                 "  W1 MLP training (s/epoch, accuracy), W2 CNN training, W3 CNN inference (batch 256, batch 1), W4 sgemm 1024^3.",
-                "With --pytorch, PyTorch runs the same workloads in the same run, seed by seed before relunet (scripts/pytorch_workloads.py),",
-                "and a table of ratios relunet / PyTorch follows.",
+                "With --pytorch, PyTorch runs the same workloads in the same run (scripts/pytorch_workloads.py), side by side",
+                "in rounds of one workload and one seed, each side first in every other round, and a table of ratios",
+                "relunet / PyTorch follows.",
                 "With --seeds N, W1 and W2 train once per seed on both sides; accuracy is the mean over the seeds."})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
