@@ -82,11 +82,18 @@ public final class Bench {
         double linkAfter = CoreLink.roundTripNanos(9);
         if (!Double.isNaN(linkBefore)) {              // NaN: one processor, nothing to measure
             out.printf(java.util.Locale.ROOT, "machine: cache line round trip %.0f ns before the runs, %.0f ns after%s%n", linkBefore, linkAfter,
-                    Math.max(linkBefore, linkAfter) > 150 ? " (slow: on the reference VM two-thread W1 and batch-1 latency then run up to 2x slower)" : "");
+                    Math.max(linkBefore, linkAfter) > CoreLink.SLOW_NANOS ? " (slow: on the reference VM two-thread W1 and batch-1 latency then run up to 2x slower)" : "");
             Map<String, Object> machine = new java.util.LinkedHashMap<>();
             machine.put("cache_line_round_trip_ns_before", linkBefore);
             machine.put("cache_line_round_trip_ns_after", linkAfter);
             result.put("machine", machine);
+        }
+        for (String w : TRAINING) {                 // W1 epochs 2.., W2 all epochs: the figures compared
+            Comparison.Periods periods = Comparison.periods(result, w, w.equals("W1") ? 1 : 0, CoreLink.SLOW_NANOS);
+            if (periods == null) continue;
+            out.println(periods.describe(w));
+            @SuppressWarnings("unchecked") Map<String, Object> figures = (Map<String, Object>) result.get(w);
+            figures.put("epoch_seconds_by_period", periods.toJson());
         }
         if (torch != null) {
             result.put("pytorch", torch);

@@ -89,6 +89,46 @@ public final class Comparison {
         return Double.isNaN(median) ? null : Figure.of(median);
     }
 
+    /**
+     * A training workload's epochs split by the cache-line probe read after each (see CoreLink): the
+     * median of those after which it read at most {@code slowNanos} and of those after which it read
+     * more, with their counts. The host's slow periods decide W1's time; this says how many epochs each
+     * kind had.
+     */
+    public record Periods(double fastMedian, int fast, double slowMedian, int slow, int fromEpoch, double slowNanos) {
+        /** One line, e.g. "W1 epochs 2..: 0.443 s median in fast periods (8 epochs), 0.698 s in slow ones (4)". */
+        String describe(String workload) {
+            return String.format(java.util.Locale.ROOT, "%s epochs %d..: %s in fast periods (%d epochs), %s in slow ones (%d; probe > %.0f ns)",
+                    workload, fromEpoch + 1, fast > 0 ? String.format(java.util.Locale.ROOT, "%.3f s median", fastMedian) : "none",
+                    fast, slow > 0 ? String.format(java.util.Locale.ROOT, "%.3f s", slowMedian) : "none", slow, slowNanos);
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("slow_above_round_trip_ns", slowNanos);
+            m.put("from_epoch", fromEpoch + 1);
+            m.put("fast_median_seconds", fast > 0 ? fastMedian : null);
+            m.put("fast_epochs", fast);
+            m.put("slow_median_seconds", slow > 0 ? slowMedian : null);
+            m.put("slow_epochs", slow);
+            return m;
+        }
+    }
+
+    /** {@link Periods} of a workload from its per-seed epochs and probes, or null where there are no probes. */
+    static Periods periods(Map<String, Object> m, String workload, int fromEpoch, double slowNanos) {
+        Object seconds = value(m, workload + ".epoch_seconds_per_seed"), probes = value(m, workload + ".round_trip_ns_after_epoch_per_seed");
+        if (!(seconds instanceof List<?> s) || !(probes instanceof List<?> p) || s.size() != p.size()) return null;
+        List<Double> fast = new ArrayList<>(), slow = new ArrayList<>();
+        for (int i = 0; i < s.size(); i++) {
+            List<Double> epochs = numbers(s.get(i)), trips = numbers(p.get(i));
+            if (epochs == null || trips == null || epochs.size() != trips.size()) return null;
+            for (int e = fromEpoch; e < epochs.size(); e++) (trips.get(e) > slowNanos ? slow : fast).add(epochs.get(e));
+        }
+        if (fast.isEmpty() && slow.isEmpty()) return null;
+        return new Periods(Workloads.median(fast), fast.size(), Workloads.median(slow), slow.size(), fromEpoch, slowNanos);
+    }
+
     /** Test accuracy of a training workload: the mean over seeds, with their range. */
     private static Figure accuracy(Map<String, Object> m, String workload) {
         List<Double> acc = numbers(value(m, workload + ".test_accuracy_per_seed"));

@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CoreLink {
     private CoreLink() {}
 
+    /** Round trips above this many nanoseconds mark the reference VM's slow periods (fast ones read 50-80). */
+    static final double SLOW_NANOS = 150;
+
     /** Median round trip in nanoseconds over {@code samples} bursts of 20,000 round trips; NaN on one processor. */
     static double roundTripNanos(int samples) {
         if (Runtime.getRuntime().availableProcessors() < 2) return Double.NaN;

@@ -99,4 +99,23 @@ class ComparisonTest {
     static Comparison.Figure round(Comparison.Figure f) {
         return new Comparison.Figure(Math.round(f.value() * 1e4) / 1e4, f.min(), f.max(), f.seeds());
     }
+
+    @Test void epochsAreSplitByTheProbeReadAfterEach() {
+        // two seeds; epoch 1 left out (fromEpoch 1); probes above 150 ns mark slow periods
+        Map<String, Object> w1 = Map.of(
+                "epoch_seconds_per_seed", List.of(List.of(3.0, 0.45, 0.70, 0.44), List.of(0.6, 0.69, 0.43, 0.72)),
+                "round_trip_ns_after_epoch_per_seed", List.of(List.of(300.0, 60.0, 330.0, 70.0), List.of(65.0, 340.0, 150.0, 320.0)));
+        Comparison.Periods p = Comparison.periods(Map.of("W1", w1), "W1", 1, 150);
+        // fast: 0.45, 0.44, 0.43 (150 ns is not above the threshold); slow: 0.70, 0.69, 0.72
+        assertEquals(0.44, p.fastMedian(), 1e-12);
+        assertEquals(3, p.fast());
+        assertEquals(0.70, p.slowMedian(), 1e-12);
+        assertEquals(3, p.slow());
+        assertEquals("W1 epochs 2..: 0.440 s median in fast periods (3 epochs), 0.700 s in slow ones (3; probe > 150 ns)", p.describe("W1"));
+        assertEquals(4, Comparison.periods(Map.of("W1", w1), "W1", 0, 150).fast());     // with epoch 1 (65 ns)
+        // no probes (one processor), or lists that do not match: no split
+        assertEquals(null, Comparison.periods(Map.of("W1", Map.of("epoch_seconds_per_seed", List.of(List.of(1.0)))), "W1", 0, 150));
+        assertEquals(null, Comparison.periods(Map.of("W1", Map.of("epoch_seconds_per_seed", List.of(List.of(1.0, 2.0)),
+                "round_trip_ns_after_epoch_per_seed", List.of(List.of(60.0)))), "W1", 0, 150));
+    }
 }
