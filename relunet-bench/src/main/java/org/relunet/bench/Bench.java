@@ -19,10 +19,10 @@ import org.relunet.io.Json;
 
 /**
  * {@code relunet bench}: runs the reference workloads, optionally PyTorch's side by side in the same
- * run (scripts/pytorch_workloads.py, in rounds of one workload and one seed, each side first in every other round,
- * so both see the same machine), prints a table of
- * figures and ratios, and writes everything to JSON. The training workloads can run over several seeds,
- * since their test accuracy varies by a few thousandths with the seed.
+ * run (scripts/pytorch_workloads.py, in rounds of one workload and one seed, each side first in every
+ * other round, so both see the same machine), prints a table of figures and ratios, and writes
+ * everything to JSON. The training workloads can run over several seeds, since their test accuracy
+ * varies by a few thousandths with the seed.
  */
 public final class Bench {
     /** Workload names in order. */
@@ -134,29 +134,21 @@ public final class Bench {
         training.retainAll(TRAINING);
         int n = training.isEmpty() ? 1 : seeds;
         boolean tag = !training.isEmpty() && n > 1;
-        // rounds[r] = (seed index, workloads)
-        List<Integer> roundSeed = new ArrayList<>();
-        List<Set<String>> roundParts = new ArrayList<>();
+        record Round(int seedIndex, Set<String> parts) {}
+        List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < n && !training.isEmpty(); i++) {
-            if (workloads.contains("W1")) {
-                roundSeed.add(i);
-                roundParts.add(new LinkedHashSet<>(List.of("W1")));
-            }
+            if (workloads.contains("W1")) rounds.add(new Round(i, new LinkedHashSet<>(List.of("W1"))));
             if (workloads.contains("W2")) {
                 Set<String> part = new LinkedHashSet<>(List.of("W2"));
                 if (i == 0 && workloads.contains("W3")) part.add("W3");      // W3 infers with W2's network
-                roundSeed.add(i);
-                roundParts.add(part);
+                rounds.add(new Round(i, part));
             }
         }
         Set<String> rest = new LinkedHashSet<>();
         for (String w : ALL) {
             if (workloads.contains(w) && !TRAINING.contains(w) && !(w.equals("W3") && workloads.contains("W2"))) rest.add(w);
         }
-        if (!rest.isEmpty()) {
-            roundSeed.add(0);
-            roundParts.add(rest);
-        }
+        if (!rest.isEmpty()) rounds.add(new Round(0, rest));
         // per side, per seed index: the figures of its rounds together
         List<List<Map<String, Object>>> runs = new ArrayList<>();
         for (int k = 0; k < sides.size(); k++) {
@@ -165,12 +157,11 @@ public final class Bench {
             runs.add(perSeed);
         }
         Map<String, Integer> roundsOfKind = new LinkedHashMap<>();        // kind: a round's first workload
-        for (int r = 0; r < roundParts.size(); r++) {
-            int i = roundSeed.get(r);
-            int turn = roundsOfKind.merge(roundParts.get(r).iterator().next(), 1, Integer::sum) - 1;
+        for (Round round : rounds) {
+            int turn = roundsOfKind.merge(round.parts().iterator().next(), 1, Integer::sum) - 1;
             for (int j = 0; j < sides.size(); j++) {
                 int k = (j + turn) % sides.size();                        // who goes first alternates per workload
-                runs.get(k).get(i).putAll(sides.get(k).run(roundParts.get(r), seed + i, tag));
+                runs.get(k).get(round.seedIndex()).putAll(sides.get(k).run(round.parts(), seed + round.seedIndex(), tag));
             }
         }
         List<Map<String, Object>> merged = new ArrayList<>();
