@@ -133,10 +133,10 @@ public final class Bench {
         Set<String> training = new LinkedHashSet<>(workloads);
         training.retainAll(TRAINING);
         int n = training.isEmpty() ? 1 : seeds;
-        boolean tag = !training.isEmpty() && n > 1;
+        boolean tag = n > 1;
         record Round(int seedIndex, Set<String> parts) {}
         List<Round> rounds = new ArrayList<>();
-        for (int i = 0; i < n && !training.isEmpty(); i++) {
+        for (int i = 0; i < n; i++) {                                     // no training workload: no round here
             if (workloads.contains("W1")) rounds.add(new Round(i, new LinkedHashSet<>(List.of("W1"))));
             if (workloads.contains("W2")) {
                 Set<String> part = new LinkedHashSet<>(List.of("W2"));
@@ -165,14 +165,7 @@ public final class Bench {
             }
         }
         List<Map<String, Object>> merged = new ArrayList<>();
-        for (List<Map<String, Object>> perSeed : runs) {
-            // keep the order of ALL in the merged map
-            Map<String, Object> first = new LinkedHashMap<>();
-            for (String w : ALL) if (perSeed.get(0).containsKey(w)) first.put(w, perSeed.get(0).get(w));
-            for (Map.Entry<String, Object> e : perSeed.get(0).entrySet()) first.putIfAbsent(e.getKey(), e.getValue());
-            perSeed.set(0, first);
-            merged.add(mergeSeeds(perSeed, seed));
-        }
+        for (List<Map<String, Object>> perSeed : runs) merged.add(mergeSeeds(perSeed, seed));   // rounds come in the order of ALL
         return merged;
     }
 

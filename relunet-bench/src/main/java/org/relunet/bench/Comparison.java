@@ -96,7 +96,7 @@ public final class Comparison {
      * kind had.
      */
     public record Periods(double fastMedian, int fast, double slowMedian, int slow, int fromEpoch, double slowNanos) {
-        /** One line, e.g. "W1 epochs 2..: 0.443 s median in fast periods (8 epochs), 0.698 s in slow ones (4)". */
+        /** One line, e.g. "W1 epochs 2..: 0.443 s median in fast periods (8 epochs), 0.698 s in slow ones (4; probe > 150 ns)". */
         String describe(String workload) {
             return String.format(java.util.Locale.ROOT, "%s epochs %d..: %s in fast periods (%d epochs), %s in slow ones (%d; probe > %.0f ns)",
                     workload, fromEpoch + 1, fast > 0 ? String.format(java.util.Locale.ROOT, "%.3f s median", fastMedian) : "none",
