@@ -53,6 +53,21 @@ class ComparisonTest {
         assertEquals(18.75, row(rows, "W2.epoch_seconds").pytorch().value(), 1e-12);
     }
 
+    @Test void theColdStartIsTheWholeFirstSeedAndHasNoGoal() {
+        List<Comparison.Row> rows = Comparison.rows(RELUNET, PYTORCH);
+        Comparison.Row cold = row(rows, "W1.cold_start_seconds");
+        assertEquals(3.0 + 1.4 + 1.3 + 1.5 + 1.2, cold.relunet().value(), 1e-12);   // seed 0 only, its first epoch included
+        assertEquals(1.0 + 0.9 + 0.95 + 0.93 + 0.92, cold.pytorch().value(), 1e-12);
+        assertFalse(cold.hasGoal());
+        assertTrue(row(rows, "W1.epoch2_plus_median_seconds").hasGoal());
+        String line = Comparison.table(rows).lines().filter(l -> l.startsWith("W1 all epochs of seed 0")).findFirst().orElseThrow();
+        assertTrue(line.endsWith("(no goal)"), line);
+        Map<String, Object> json = Comparison.toJson(rows).stream().filter(m -> m.get("key").equals("W1.cold_start_seconds")).findFirst().orElseThrow();
+        assertEquals(null, json.get("goal"));
+        assertEquals(null, json.get("meets_goal"));
+        assertFalse(Comparison.table(rows).contains("NaN"), Comparison.table(rows));
+    }
+
     @Test void oneSeedW2SecondsAreTheMeanOfItsTwoEpochsAsBefore() {
         Map<String, Object> one = Bench.mergeSeeds(List.of(Map.of("W2", BenchTest.training(0.89, 80.0, 60.0))), 0);
         assertEquals(70, row(Comparison.rows(one, one), "W2.epoch_seconds").relunet().value(), 1e-12);
