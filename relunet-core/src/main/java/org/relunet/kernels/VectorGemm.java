@@ -414,8 +414,13 @@ final class VectorGemm {
                 int nr = Math.min(DN, j1 - j);
                 for (int i = i0; i < i1; i += DM) {
                     int mr = Math.min(DM, i1 - i);
-                    // Ragged tiles repeat the last valid row; the duplicates are computed and dropped.
-                    dotTile(a, aOff + p0, lda, i, mr, b, bOff + p0, ldb, j, nr, kb, sums);
+                    // Ragged tiles repeat the last valid row; the duplicates are computed and dropped,
+                    // except for a single row (batch-1 inference), which has a tile of its own.
+                    if (mr == 1) {
+                        dotRow(a, aOff + p0 + i * lda, b, bOff + p0, ldb, j, nr, kb, sums);
+                    } else {
+                        dotTile(a, aOff + p0, lda, i, mr, b, bOff + p0, ldb, j, nr, kb, sums);
+                    }
                     for (int r = 0; r < mr; r++) {
                         int ci = cOff + (i + r) * ldc + j;
                         for (int q = 0; q < nr; q++) {
@@ -472,6 +477,34 @@ final class VectorGemm {
             sums[3] += x1 * y0; sums[4] += x1 * y1; sums[5] += x1 * y2;
             sums[6] += x2 * y0; sums[7] += x2 * y1; sums[8] += x2 * y2;
             sums[9] += x3 * y0; sums[10] += x3 * y1; sums[11] += x3 * y2;
+        }
+    }
+
+    /**
+     * {@link #dotTile}'s first row alone: sums[q] for the row of A at a[a0] and columns j.. of B, the
+     * same operations in the same order, so the same bits. A 1-row batch (batch-1 inference through
+     * W2's read-out, 1 x 10 x 3136) took the 4-row tile with three duplicate rows, four times the
+     * multiply-adds; one row has three independent sums and needs no more.
+     */
+    private static void dotRow(float[] a, int a0, float[] b, int bOff, int ldb, int j, int nr, int kb, float[] sums) {
+        int b0 = bOff + j * ldb;
+        int b1 = bOff + (j + Math.min(1, nr - 1)) * ldb;
+        int b2 = bOff + (j + Math.min(2, nr - 1)) * ldb;
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+        int bound = S.loopBound(kb);
+        int p = 0;
+        for (; p < bound; p += L) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + p), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + p), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + p), s2);
+        }
+        float[] lanes = WORKSPACE.get().lanes;
+        s0.intoArray(lanes, 0); s1.intoArray(lanes, L); s2.intoArray(lanes, 2 * L);
+        for (int t = 0; t < DN; t++) sums[t] = VectorKernels.sumLanes(lanes, t * L);
+        for (; p < kb; p++) {                                 // scalar tail
+            float x0 = a[a0 + p];
+            sums[0] += x0 * b[b0 + p]; sums[1] += x0 * b[b1 + p]; sums[2] += x0 * b[b2 + p];
         }
     }
 }

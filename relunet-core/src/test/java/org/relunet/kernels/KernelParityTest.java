@@ -58,6 +58,7 @@ class KernelParityTest {
     private static final int[][] GEMM_SHAPES = {
         {1, 1, 1}, {3, 5, 7}, {13, 207, 9}, {65, 33, 129}, {8, 32, 16}, {17, 10, 300},
         {20, 40, 2100}, {37, 70, 1000}, {300, 40, 20}, {9, 2100, 5}, {64, 96, 3},
+        {1, 10, 3136}, {1, 7, 1030},       // the dot path's single-row tile (batch-1 read-out), with a scalar tail
     };
 
     @Test
@@ -103,6 +104,34 @@ class KernelParityTest {
             checkGemm(rnd, false, true, 32, 25, 2 * 784, 1f, 1f, threads, 0, 0);  // conv1 dW += dOut * col^T
             checkGemm(rnd, true, false, 25, 2 * 784, 32, 1f, 0f, threads, 0, 0);  // conv1 dCol = W^T * dOut
             checkGemm(rnd, false, true, 8, 10, 3136, 1f, 0f, threads, 0, 0);      // FC read-out, N = 10
+        }
+    }
+
+    @Test
+    void theDotPathGivesARowTheSameBitsAloneAsInsideABatch() {
+        // Batch-1 inference must give the logits the same image gets in a batch: a single row takes
+        // its own tile (dotRow), several rows the 4-row tile. N = 10 and 7 (ragged 3-column tiles),
+        // K = 3136 (two K blocks) and 1030 (a scalar tail), beta 0 and 1, one to three threads.
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int[] nk : new int[][] {{10, 3136}, {7, 1030}}) {
+            int n = nk[0], k = nk[1], m = 6;
+            float[] a = new float[m * k], b = new float[n * k], c0 = new float[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < c0.length; i++) c0[i] = (float) rnd.nextGaussian();
+            for (float beta : new float[] {0f, 1f}) {
+                for (int threads : new int[] {1, 2, 3}) {
+                    Parallel.setThreads(threads);
+                    float[] all = c0.clone();
+                    vector.gemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, beta, all, 0, n);
+                    for (int row = 0; row < m; row++) {
+                        float[] one = java.util.Arrays.copyOfRange(c0, row * n, row * n + n);
+                        vector.gemm(false, true, 1, n, k, 1f, a, row * k, k, b, 0, k, beta, one, 0, n);
+                        Bits.assertSameBits(java.util.Arrays.copyOfRange(all, row * n, row * n + n), one,
+                                "row " + row + " of " + m + "x" + n + "x" + k + " alone, beta " + beta + ", " + threads + " threads");
+                    }
+                }
+            }
         }
     }
 
