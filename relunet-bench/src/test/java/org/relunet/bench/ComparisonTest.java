@@ -60,7 +60,7 @@ class ComparisonTest {
         assertEquals(1.0 + 0.9 + 0.95 + 0.93 + 0.92, cold.pytorch().value(), 1e-12);
         assertFalse(cold.hasGoal());
         assertTrue(row(rows, "W1.epoch2_plus_median_seconds").hasGoal());
-        String line = Comparison.table(rows).lines().filter(l -> l.startsWith("W1 seed 0 all epochs, cold start")).findFirst().orElseThrow();
+        String line = Comparison.table(rows).lines().filter(l -> l.startsWith("W1 first seed's epochs, cold start")).findFirst().orElseThrow();
         assertTrue(line.endsWith("(no goal)"), line);
         Map<String, Object> json = Comparison.toJson(rows).stream().filter(m -> m.get("key").equals("W1.cold_start_seconds")).findFirst().orElseThrow();
         assertEquals(null, json.get("goal"));
