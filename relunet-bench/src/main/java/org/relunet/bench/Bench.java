@@ -88,8 +88,8 @@ public final class Bench {
             machine.put("cache_line_round_trip_ns_after", linkAfter);
             result.put("machine", machine);
         }
-        for (String w : TRAINING) {                 // W1 epochs 2.., W2 all epochs: the figures compared
-            Comparison.Periods periods = Comparison.periods(result, w, w.equals("W1") ? 1 : 0, CoreLink.SLOW_NANOS);
+        for (String w : TRAINING) {                 // the epochs the comparison uses
+            Comparison.Periods periods = Comparison.periods(result, w, Comparison.comparedFrom(w), CoreLink.SLOW_NANOS);
             if (periods == null) continue;
             out.println(periods.describe(w));
             @SuppressWarnings("unchecked") Map<String, Object> figures = (Map<String, Object>) result.get(w);

@@ -49,11 +49,11 @@ public final class Comparison {
     /** Rows for every figure present in both result maps. */
     public static List<Row> rows(Map<String, Object> relunet, Map<String, Object> pytorch) {
         List<Row> rows = new ArrayList<>();
-        add(rows, "W1.epoch2_plus_median_seconds", "W1 s/epoch (epochs 2-5, median)", seconds(relunet, "W1", 1), seconds(pytorch, "W1", 1), true, 0.5, Double.NaN);
+        add(rows, "W1.epoch2_plus_median_seconds", "W1 s/epoch (epochs 2-5, median)", seconds(relunet, "W1"), seconds(pytorch, "W1"), true, 0.5, Double.NaN);
         add(rows, "W1.test_accuracy", "W1 test accuracy (mean)", accuracy(relunet, "W1"), accuracy(pytorch, "W1"), false, 0.995, 0.875);
         // what a user waits for: the first seed is each side's first training in a fresh process, JIT warm-up included
         add(rows, "W1.cold_start_seconds", "W1 first seed's epochs, cold start", coldStart(relunet, "W1"), coldStart(pytorch, "W1"), true, Double.NaN, Double.NaN);
-        add(rows, "W2.epoch_seconds", "W2 s/epoch (all epochs, median)", seconds(relunet, "W2", 0), seconds(pytorch, "W2", 0), true, 0.9, Double.NaN);
+        add(rows, "W2.epoch_seconds", "W2 s/epoch (all epochs, median)", seconds(relunet, "W2"), seconds(pytorch, "W2"), true, 0.9, Double.NaN);
         add(rows, "W2.test_accuracy", "W2 test accuracy (mean)", accuracy(relunet, "W2"), accuracy(pytorch, "W2"), false, 0.995, 0.89);
         plain(rows, relunet, pytorch, "W3.b256_images_per_second", "W3 images/s at batch 256", false, 1.0);
         plain(rows, relunet, pytorch, "W3.b1_latency_ms", "W3 batch-1 latency ms", true, 0.5);
@@ -81,17 +81,28 @@ public final class Comparison {
         return Workloads.median(all);
     }
 
-    /** Seconds per epoch of a training workload over all its seeds (one seed when there is no per-seed list). */
-    private static Figure seconds(Map<String, Object> m, String workload, int fromEpoch) {
+    /**
+     * The first epoch (0-based) whose time a training workload's figure compares: W1's epochs 2-5 (its
+     * first epoch warms the JIT up), W2's every epoch (it has two).
+     */
+    static int comparedFrom(String workload) { return workload.equals("W1") ? 1 : 0; }
+
+    /** A training workload's epoch seconds, a list per seed (null where one is not a list of numbers); one seed when there is no per-seed list. */
+    private static List<List<Double>> epochsPerSeed(Map<String, Object> m, String workload) {
         List<List<Double>> perSeed = new ArrayList<>();
-        Object lists = value(m, workload + ".epoch_seconds_per_seed");
-        if (lists instanceof List<?> l) {
+        if (value(m, workload + ".epoch_seconds_per_seed") instanceof List<?> l) {
             for (Object run : l) perSeed.add(numbers(run));
         } else {
             perSeed.add(numbers(value(m, workload + ".epoch_seconds")));
         }
+        return perSeed;
+    }
+
+    /** Seconds per epoch of a training workload over all its seeds, from its {@link #comparedFrom} epoch on. */
+    private static Figure seconds(Map<String, Object> m, String workload) {
+        List<List<Double>> perSeed = epochsPerSeed(m, workload);
         if (perSeed.contains(null)) return null;
-        double median = medianEpochSeconds(perSeed, fromEpoch);
+        double median = medianEpochSeconds(perSeed, comparedFrom(workload));
         return Double.isNaN(median) ? null : Figure.of(median);
     }
 
@@ -140,8 +151,8 @@ public final class Comparison {
      * in the bench's JVM for relunet, and a fresh process for PyTorch, so both start cold.
      */
     private static Figure coldStart(Map<String, Object> m, String workload) {
-        Object lists = value(m, workload + ".epoch_seconds_per_seed");
-        List<Double> first = lists instanceof List<?> l && !l.isEmpty() ? numbers(l.get(0)) : numbers(value(m, workload + ".epoch_seconds"));
+        List<List<Double>> perSeed = epochsPerSeed(m, workload);
+        List<Double> first = perSeed.isEmpty() ? numbers(value(m, workload + ".epoch_seconds")) : perSeed.get(0);
         return first == null ? null : Figure.of(first.stream().mapToDouble(Double::doubleValue).sum());
     }
 

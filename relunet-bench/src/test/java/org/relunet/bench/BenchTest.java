@@ -30,7 +30,7 @@ class BenchTest {
         Bench.Side side = (parts, seed, tag) -> {
             calls.add(parts + " seed " + seed + (tag ? " tagged" : ""));
             Map<String, Object> m = new LinkedHashMap<>();
-            for (String w : parts) m.put(w, w.startsWith("W1") || w.equals("W2") ? training(0.87 + seed / 1000.0, 3.0, 2.0) : Map.of("x", 1.0));
+            for (String w : parts) m.put(w, w.equals("W1") || w.equals("W2") ? training(0.87 + seed / 1000.0, 3.0, 2.0) : Map.of("x", 1.0));
             return m;
         };
         Map<String, Object> r = Bench.overSeeds(new LinkedHashSet<>(List.of("W1", "W3", "W4")), 7, 3, side);
