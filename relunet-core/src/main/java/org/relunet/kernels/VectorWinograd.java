@@ -3,13 +3,14 @@ package org.relunet.kernels;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Winograd convolution for {@link VectorKernels}: the algorithm of {@link Winograd} (read it first)
  * with channels in the vector lanes. Must equal {@link ScalarKernels#convForward} and
  * {@link ScalarKernels#convBackward} within the rounding of the transforms (tests bound it).
- * Legend: see {@link Kernels}; a = alpha = 6 (input tile), m the output tile, T the tiles of one
+ * Legend: see {@link Kernels}; a = alpha (input tile: 8 for 5x5 filters, 6 for 3x3), m = 4 the output tile, T the tiles of one
  * image (ceil(OH/m) * ceil(OW/m)), Cp and OCp the channel counts rounded up to whole vectors
  * (the padding channels are zero and drop out of every sum).
  *
@@ -36,8 +37,11 @@ final class VectorWinograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = VectorGemm.MR, NR = VectorGemm.NR;
-    /** Most tiles per block: V and M of a block (64 x 36 x (Cp + OCp) floats, 885 KB at 32 + 64 channels) fit L2. */
-    private static final int MAX_BLOCK = 64;
+    /**
+     * Most tile points per block: V and M of a block (2304 x (Cp + OCp) floats, 885 KB at 32 + 64
+     * channels) fit L2. 64 tiles of F(4x4, 3x3) (36 points each), 36 of F(4x4, 5x5) (64 points).
+     */
+    private static final int MAX_BLOCK_POINTS = 64 * 36;
 
     /** {@code -Drelunet.winograd=false} sends every convolution down the implicit-GEMM path instead. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("relunet.winograd"));
@@ -80,7 +84,7 @@ final class VectorWinograd {
     /** The four tile transforms of one F(m, r). */
     private static final class Transforms {
         final Winograd w;
-        final Sparse at, a;          // A^T (m, a), A (a, m): F(4, 3)'s output transforms (m = 2 has at2 and a2)
+        final Sparse at, a;          // A^T (m, a), A (a, m): F(4, 3)'s output transforms (alpha 8 has at4 and a4)
         final Sparse g, gt;          // G (a, r), G^T (r, a)
 
         Transforms(Winograd w) {
@@ -92,11 +96,11 @@ final class VectorWinograd {
         }
     }
 
-    private static final Transforms F2_5 = new Transforms(Winograd.forKernel(5));
+    private static final Transforms F4_5 = new Transforms(Winograd.forKernel(5));
     private static final Transforms F4_3 = new Transforms(Winograd.forKernel(3));
 
     private static Transforms transforms(int kernel) {
-        return kernel == 5 ? F2_5 : F4_3;
+        return kernel == 5 ? F4_5 : F4_3;
     }
 
     /**
@@ -136,11 +140,11 @@ final class VectorWinograd {
 
 
     // ------------------------------------------------------------ the alpha = 6 transforms, unrolled
-    // B^T is the same for F(2x2, 5x5) and F(4x4, 3x3) (points 0, +-1, +-2, infinity); the generic
-    // sandwich spends about twice the operations on it. Each routine maps 6 (or 2) vectors read at
-    // a stride to 6 (or 2) vectors written at a stride; a tile transform is one pass over its rows
+    // F(4x4, 3x3)'s B^T and B (points 0, +-1, +-2, infinity); its output transforms use the generic
+    // sandwich, which spends about twice the operations. Each routine maps alpha vectors read at a
+    // stride to alpha (or m) vectors written at a stride; a tile transform is one pass over its rows
     // into tmp, then one over tmp's columns. WinogradTest holds them (through whole convolutions
-    // against the direct reference) and the solved B^T (to Lavin and Gray's published matrix).
+    // against the direct reference) and the solved B^T (to the published matrices).
 
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f), FOUR = FloatVector.broadcast(S, 4f);
     private static final FloatVector MINUS_TWO = FloatVector.broadcast(S, -2f), MINUS_FOUR = FloatVector.broadcast(S, -4f);
@@ -190,36 +194,143 @@ final class VectorWinograd {
         }
     }
 
-    /** y = A^T M for F(2, 5): y0 = M0 + M1 + M2 + M3 + M4, y1 = (M1 - M2) + 2(M3 - M4) + M5. */
-    private static void at2(float[] src, int o, int st, float[] dst, int d, int dst2) {
+    // ------------------------------------------------------------ the alpha = 8 transforms, unrolled
+    // F(4x4, 5x5), points 0, +-1, +-2, +-1/2 and infinity. Each routine pairs the rows of +p and -p:
+    // their sum takes the even powers, their difference the odd ones.
+
+    private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f), QUARTER = FloatVector.broadcast(S, 0.25f);
+    private static final FloatVector EIGHTH = FloatVector.broadcast(S, 0.125f), EIGHT = FloatVector.broadcast(S, 8f);
+    private static final FloatVector F5_25 = FloatVector.broadcast(S, 5.25f), MINUS_F4_25 = FloatVector.broadcast(S, -4.25f);
+    private static final FloatVector MINUS_F2_5 = FloatVector.broadcast(S, -2.5f), MINUS_F1_25 = FloatVector.broadcast(S, -1.25f);
+    private static final FloatVector MINUS_F5_25 = FloatVector.broadcast(S, -5.25f), F4_25 = FloatVector.broadcast(S, 4.25f);
+
+    /**
+     * r = B^T d (8 -> 8): r0 = (d6 - d0) + 5.25(d2 - d4), r7 = (d7 - d1) + 5.25(d3 - d5), and with
+     * e_p, o_p the even and odd parts at p = 1, 2, 1/2 (r1,2 = e1 +- o1, r5,6 = e2 +- o2, r3,4 = e1/2 +- o1/2):
+     * e1 = d2 + d6 - 4.25 d4, o1 = d1 + d5 - 4.25 d3; e2 = 4 d2 - 5 d4 + d6, o2 = 2 d1 - 2.5 d3 + 0.5 d5;
+     * e1/2 = 0.25 d2 - 1.25 d4 + d6, o1/2 = 0.5 d1 - 2.5 d3 + 2 d5.
+     */
+    private static void bt8(float[] src, int o, int st, float[] dst, int d, int dst8) {
+        FloatVector d0 = FloatVector.fromArray(S, src, o), d1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector d2 = FloatVector.fromArray(S, src, o + 2 * st), d3 = FloatVector.fromArray(S, src, o + 3 * st);
+        FloatVector d4 = FloatVector.fromArray(S, src, o + 4 * st), d5 = FloatVector.fromArray(S, src, o + 5 * st);
+        FloatVector d6 = FloatVector.fromArray(S, src, o + 6 * st), d7 = FloatVector.fromArray(S, src, o + 7 * st);
+        d2.sub(d4).fma(F5_25, d6.sub(d0)).intoArray(dst, d);
+        FloatVector e = d4.fma(MINUS_F4_25, d2.add(d6)), od = d3.fma(MINUS_F4_25, d1.add(d5));
+        e.add(od).intoArray(dst, d + dst8);
+        e.sub(od).intoArray(dst, d + 2 * dst8);
+        e = d4.fma(MINUS_F1_25, d2.fma(QUARTER, d6));
+        od = d3.fma(MINUS_F2_5, d1.fma(HALF, d5.mul(TWO)));
+        e.add(od).intoArray(dst, d + 3 * dst8);
+        e.sub(od).intoArray(dst, d + 4 * dst8);
+        e = d4.fma(MINUS_FIVE, d2.fma(FOUR, d6));
+        od = d3.fma(MINUS_F2_5, d1.fma(TWO, d5.mul(HALF)));
+        e.add(od).intoArray(dst, d + 5 * dst8);
+        e.sub(od).intoArray(dst, d + 6 * dst8);
+        d3.sub(d5).fma(F5_25, d7.sub(d1)).intoArray(dst, d + 7 * dst8);
+    }
+
+    /**
+     * dd = B v (the adjoint of bt8), added to dst when add. With p_k = v_k + v_(k+1) and
+     * q_k = v_k - v_(k+1) for k = 1, 3, 5: dd0 = -v0, dd1 = q1 + 0.5 q3 + 2 q5 - v7,
+     * dd2 = 5.25 v0 + p1 + 0.25 p3 + 4 p5, dd3 = 5.25 v7 - 4.25 q1 - 2.5 (q3 + q5),
+     * dd4 = -5.25 v0 - 4.25 p1 - 1.25 p3 - 5 p5, dd5 = q1 + 2 q3 + 0.5 q5 - 5.25 v7,
+     * dd6 = v0 + p1 + p3 + p5, dd7 = v7.
+     */
+    private static void b8(float[] src, int o, int st, float[] dst, int d, int dst8, boolean add) {
+        FloatVector v0 = FloatVector.fromArray(S, src, o), v1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector v2 = FloatVector.fromArray(S, src, o + 2 * st), v3 = FloatVector.fromArray(S, src, o + 3 * st);
+        FloatVector v4 = FloatVector.fromArray(S, src, o + 4 * st), v5 = FloatVector.fromArray(S, src, o + 5 * st);
+        FloatVector v6 = FloatVector.fromArray(S, src, o + 6 * st), v7 = FloatVector.fromArray(S, src, o + 7 * st);
+        FloatVector p1 = v1.add(v2), q1 = v1.sub(v2), p3 = v3.add(v4), q3 = v3.sub(v4), p5 = v5.add(v6), q5 = v5.sub(v6);
+        FloatVector r0 = v0.neg();
+        FloatVector r1 = q3.fma(HALF, q5.fma(TWO, q1)).sub(v7);
+        FloatVector r2 = v0.fma(F5_25, p3.fma(QUARTER, p5.fma(FOUR, p1)));
+        FloatVector r3 = v7.fma(F5_25, q1.fma(MINUS_F4_25, q3.add(q5).mul(MINUS_F2_5)));
+        FloatVector r4 = v0.fma(MINUS_F5_25, p1.fma(MINUS_F4_25, p3.fma(MINUS_F1_25, p5.mul(MINUS_FIVE))));
+        FloatVector r5 = v7.fma(MINUS_F5_25, q3.fma(TWO, q5.fma(HALF, q1)));
+        FloatVector r6 = v0.add(p1).add(p3.add(p5));
+        if (add) {                                       // stores in both branches: no vector phi to box
+            r0.add(FloatVector.fromArray(S, dst, d)).intoArray(dst, d);
+            r1.add(FloatVector.fromArray(S, dst, d + dst8)).intoArray(dst, d + dst8);
+            r2.add(FloatVector.fromArray(S, dst, d + 2 * dst8)).intoArray(dst, d + 2 * dst8);
+            r3.add(FloatVector.fromArray(S, dst, d + 3 * dst8)).intoArray(dst, d + 3 * dst8);
+            r4.add(FloatVector.fromArray(S, dst, d + 4 * dst8)).intoArray(dst, d + 4 * dst8);
+            r5.add(FloatVector.fromArray(S, dst, d + 5 * dst8)).intoArray(dst, d + 5 * dst8);
+            r6.add(FloatVector.fromArray(S, dst, d + 6 * dst8)).intoArray(dst, d + 6 * dst8);
+            v7.add(FloatVector.fromArray(S, dst, d + 7 * dst8)).intoArray(dst, d + 7 * dst8);
+        } else {
+            r0.intoArray(dst, d);
+            r1.intoArray(dst, d + dst8);
+            r2.intoArray(dst, d + 2 * dst8);
+            r3.intoArray(dst, d + 3 * dst8);
+            r4.intoArray(dst, d + 4 * dst8);
+            r5.intoArray(dst, d + 5 * dst8);
+            r6.intoArray(dst, d + 6 * dst8);
+            v7.intoArray(dst, d + 7 * dst8);
+        }
+    }
+
+    /**
+     * y = A^T M for F(4, 5) (8 -> 4), with p_k, q_k as in b8 (of M): y0 = M0 + p1 + p3 + p5,
+     * y1 = q1 + 2 q3 + 0.5 q5, y2 = p1 + 4 p3 + 0.25 p5, y3 = q1 + 8 q3 + 0.125 q5 + M7.
+     */
+    private static void at4(float[] src, int o, int st, float[] dst, int d, int dst4) {
         FloatVector m0 = FloatVector.fromArray(S, src, o), m1 = FloatVector.fromArray(S, src, o + st);
         FloatVector m2 = FloatVector.fromArray(S, src, o + 2 * st), m3 = FloatVector.fromArray(S, src, o + 3 * st);
         FloatVector m4 = FloatVector.fromArray(S, src, o + 4 * st), m5 = FloatVector.fromArray(S, src, o + 5 * st);
-        m0.add(m1).add(m2).add(m3.add(m4)).intoArray(dst, d);
-        m3.sub(m4).fma(TWO, m1.sub(m2).add(m5)).intoArray(dst, d + dst2);
+        FloatVector m6 = FloatVector.fromArray(S, src, o + 6 * st), m7 = FloatVector.fromArray(S, src, o + 7 * st);
+        FloatVector p1 = m1.add(m2), q1 = m1.sub(m2), p3 = m3.add(m4), q3 = m3.sub(m4), p5 = m5.add(m6), q5 = m5.sub(m6);
+        m0.add(p1).add(p3.add(p5)).intoArray(dst, d);
+        q3.fma(TWO, q5.fma(HALF, q1)).intoArray(dst, d + dst4);
+        p3.fma(FOUR, p5.fma(QUARTER, p1)).intoArray(dst, d + 2 * dst4);
+        q3.fma(EIGHT, q5.fma(EIGHTH, q1.add(m7))).intoArray(dst, d + 3 * dst4);
     }
 
-    /** dM = A dY for F(2, 5) (the adjoint of at2): (y0, y0 + y1, y0 - y1, y0 + 2y1, y0 - 2y1, y1). */
-    private static void a2(float[] src, int o, int st, float[] dst, int d, int dst6) {
+    /**
+     * dM = A dY for F(4, 5) (the adjoint of at4, 4 -> 8): dM0 = y0, dM7 = y3, and the pairs at
+     * p = 1, 2, 1/2 as even +- odd parts: y0 + y2 +- (y1 + y3), y0 + 4 y2 +- (2 y1 + 8 y3),
+     * y0 + 0.25 y2 +- (0.5 y1 + 0.125 y3).
+     */
+    private static void a4(float[] src, int o, int st, float[] dst, int d, int dst8) {
         FloatVector y0 = FloatVector.fromArray(S, src, o), y1 = FloatVector.fromArray(S, src, o + st);
+        FloatVector y2 = FloatVector.fromArray(S, src, o + 2 * st), y3 = FloatVector.fromArray(S, src, o + 3 * st);
         y0.intoArray(dst, d);
-        y0.add(y1).intoArray(dst, d + dst6);
-        y0.sub(y1).intoArray(dst, d + 2 * dst6);
-        y1.fma(TWO, y0).intoArray(dst, d + 3 * dst6);
-        y1.fma(MINUS_TWO, y0).intoArray(dst, d + 4 * dst6);
-        y1.intoArray(dst, d + 5 * dst6);
+        FloatVector e = y0.add(y2), od = y1.add(y3);
+        e.add(od).intoArray(dst, d + dst8);
+        e.sub(od).intoArray(dst, d + 2 * dst8);
+        e = y2.fma(FOUR, y0);
+        od = y3.fma(EIGHT, y1.mul(TWO));
+        e.add(od).intoArray(dst, d + 3 * dst8);
+        e.sub(od).intoArray(dst, d + 4 * dst8);
+        e = y2.fma(QUARTER, y0);
+        od = y3.fma(EIGHTH, y1.mul(HALF));
+        e.add(od).intoArray(dst, d + 5 * dst8);
+        e.sub(od).intoArray(dst, d + 6 * dst8);
+        y3.intoArray(dst, d + 7 * dst8);
     }
 
-    /** V_t = B^T d B for the tile whose top-left input is src[o] (rows sRow apart, columns sCol apart). */
-    private static void inputTile(float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol, float[] tmp) {
-        for (int i = 0; i < 6; i++) bt6(src, o + i * sRow, sCol, tmp, i * 6 * L, L);          // tmp[i][v] = (d B)[i][v]
-        for (int v = 0; v < 6; v++) bt6(tmp, v * L, 6 * L, dst, d + v * dCol, dRow);         // V[u][v] = (B^T tmp)[u][v]
+    /** V_t = B^T d B (alpha a = 6 or 8) for the tile whose top-left input is src[o] (rows sRow apart, columns sCol apart). */
+    private static void inputTile(int a, float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol, float[] tmp) {
+        if (a == 6) {
+            for (int i = 0; i < 6; i++) bt6(src, o + i * sRow, sCol, tmp, i * 6 * L, L);      // tmp[i][v] = (d B)[i][v]
+            for (int v = 0; v < 6; v++) bt6(tmp, v * L, 6 * L, dst, d + v * dCol, dRow);     // V[u][v] = (B^T tmp)[u][v]
+        } else {
+            for (int i = 0; i < 8; i++) bt8(src, o + i * sRow, sCol, tmp, i * 8 * L, L);
+            for (int v = 0; v < 8; v++) bt8(tmp, v * L, 8 * L, dst, d + v * dCol, dRow);
+        }
     }
 
     /** The adjoint of inputTile: dd = B dV B^T added into the tile at dst[d]. */
-    private static void inputTileBackward(float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol, float[] tmp) {
-        for (int u = 0; u < 6; u++) b6(src, o + u * sRow, sCol, tmp, u * 6 * L, L, false);     // tmp[u][j] = (dV B^T)[u][j]
-        for (int j = 0; j < 6; j++) b6(tmp, j * L, 6 * L, dst, d + j * dCol, dRow, true);    // dd[i][j] += (B tmp)[i][j]
+    private static void inputTileBackward(int a, float[] src, int o, int sRow, int sCol, float[] dst, int d, int dRow, int dCol,
+                                          float[] tmp) {
+        if (a == 6) {
+            for (int u = 0; u < 6; u++) b6(src, o + u * sRow, sCol, tmp, u * 6 * L, L, false); // tmp[u][j] = (dV B^T)[u][j]
+            for (int j = 0; j < 6; j++) b6(tmp, j * L, 6 * L, dst, d + j * dCol, dRow, true);  // dd[i][j] += (B tmp)[i][j]
+        } else {
+            for (int u = 0; u < 8; u++) b8(src, o + u * sRow, sCol, tmp, u * 8 * L, L, false);
+            for (int j = 0; j < 8; j++) b8(tmp, j * L, 8 * L, dst, d + j * dCol, dRow, true);
+        }
     }
 
     /** The geometry of one call, and the transformed filters, owned by the calling thread. */
@@ -257,7 +368,7 @@ final class VectorWinograd {
             tilesH = (outH + m - 1) / m;
             tilesW = (outW + m - 1) / m;
             tiles = tilesH * tilesW;
-            int blocks = (tiles + MAX_BLOCK - 1) / MAX_BLOCK;
+            int maxBlock = MAX_BLOCK_POINTS / xi2, blocks = (tiles + maxBlock - 1) / maxBlock;
             block = (tiles + blocks - 1) / blocks;       // equal blocks, none a sliver
             hx = tilesH * m + r - 1;
             wx = tilesW * m + r - 1;
@@ -314,8 +425,9 @@ final class VectorWinograd {
     /** Per-thread buffers for one image, grown to a high-water mark. */
     private static final class Scratch {
         float[] xin = new float[0], v = new float[0], mx = new float[0], yt = new float[0], dxin = new float[0];
+        float[] ytT = new float[0];                      // (OCp, OH*OW'): yt's first OH rows transposed
         float[] xt = new float[0];                       // (H*W, Cp): one image channels last, unpadded
-        final float[] tmp = new float[36 * 64];
+        final float[] tmp = new float[64 * 64];
         final float[] lanes = new float[L];
 
         void size(Plan p) {
@@ -324,7 +436,7 @@ final class VectorWinograd {
             if (xin.length < in) { xin = new float[in]; dxin = new float[in]; }
             if (v.length < vs) v = new float[vs];
             if (mx.length < ms) mx = new float[ms];
-            if (yt.length < ys) yt = new float[ys];
+            if (yt.length < ys) { yt = new float[ys]; ytT = new float[ys]; }
             if (xt.length < p.height * p.width * p.cp) xt = new float[p.height * p.width * p.cp];
         }
     }
@@ -619,9 +731,9 @@ final class VectorWinograd {
             int ty = t / p.tilesW, tx = t % p.tilesW;
             for (int c = oc0; c < oc1; c += L) {
                 int src = (t - base) * to + c, dst = (ty * p.m * ow + tx * p.m) * p.ocp + c;
-                if (p.m == 2) {                          // Y = A^T M A: rows into tmp, then columns
-                    for (int u = 0; u < 6; u++) at2(s.mx, src + u * 6 * p.ocp, p.ocp, tmp, u * 2 * L, L);
-                    for (int j = 0; j < 2; j++) at2(tmp, j * L, 2 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
+                if (p.a == 8) {                          // F(4, 5): Y = A^T M A, rows into tmp, then columns
+                    for (int u = 0; u < 8; u++) at4(s.mx, src + u * 8 * p.ocp, p.ocp, tmp, u * 4 * L, L);
+                    for (int j = 0; j < 4; j++) at4(tmp, j * L, 4 * L, s.yt, dst + j * p.ocp, ow * p.ocp);
                 } else {
                     sandwich(p.tf.at, s.mx, src, p.a * p.ocp, p.ocp, s.yt, dst, ow * p.ocp, p.ocp, false, tmp);
                 }
@@ -630,9 +742,11 @@ final class VectorWinograd {
     }
 
     /**
-     * out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc] for oc in [oc0, oc1). When the tiles end at the
-     * output's right edge, yt's first OH*OW rows are the output pixels in order and this is a
-     * transpose in 16 x 16 register tiles plus a vector add; otherwise scalar, pixel by pixel.
+     * out[b][oc][oh][ow] = yt[oh][ow][oc] + bias[oc] for oc in [oc0, oc1): a transpose in 16 x 16
+     * register tiles and a vector add. When the tiles end at the output's right edge, yt's first
+     * OH*OW rows are the output pixels in order and go straight to out; otherwise (W2's 14 x 14
+     * output in tiles of 4: rows of 16) the first OH rows of yt go to ytT (OC, OH*OW') and each
+     * output row is copied from there with its bias under a mask.
      */
     private static void writeOutput(Plan p, Scratch s, int b, float[] bias, float[] out, int oc0, int oc1) {
         int plane = p.outH * p.outW, ow = p.tilesW * p.m;
@@ -641,12 +755,16 @@ final class VectorWinograd {
             for (int oc = oc0; oc < oc1; oc++) addScalar(out, (b * p.filters + oc) * plane, plane, bias == null ? 0f : bias[oc]);
             return;
         }
-        for (int oc = oc0; oc < oc1; oc++) {
-            float add = bias == null ? 0f : bias[oc];
-            int o = (b * p.filters + oc) * plane;
-            for (int oh = 0; oh < p.outH; oh++) {
-                int src = oh * ow * p.ocp + oc;
-                for (int w = 0; w < p.outW; w++) out[o++] = s.yt[src + w * p.ocp] + add;
+        int rows = p.outH * ow;                          // the pixels of yt's first OH rows
+        VectorSparse.transposeBlock(s.yt, oc0, p.ocp, rows, oc1 - oc0, s.ytT, 0, rows);
+        for (int w = 0; w < p.outW; w += L) {
+            VectorMask<Float> live = S.indexInRange(w, p.outW);
+            for (int oc = oc0; oc < oc1; oc++) {
+                FloatVector add = FloatVector.broadcast(S, bias == null ? 0f : bias[oc]);
+                int o = (b * p.filters + oc) * plane + w, src = (oc - oc0) * rows + w;
+                for (int oh = 0; oh < p.outH; oh++) {
+                    FloatVector.fromArray(S, s.ytT, src + oh * ow, live).add(add).intoArray(out, o + oh * p.outW, live);
+                }
             }
         }
     }
@@ -689,7 +807,7 @@ final class VectorWinograd {
         for (int t = t0; t < t1; t++) {
             int ty = t / p.tilesW, tx = t % p.tilesW;
             for (int c = 0; c < p.cp; c += L) {
-                inputTile(s.xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
+                inputTile(p.a, s.xin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp,
                         s.v, (t - base) * tc + c, p.a * p.cp, p.cp, tmp);
             }
         }
@@ -765,9 +883,9 @@ final class VectorWinograd {
                 int ty = t / p.tilesW, tx = t % p.tilesW;
                 for (int c = 0; c < p.ocp; c += L) {
                     int src = (ty * p.m * ow + tx * p.m) * p.ocp + c, dst = (t - t0) * to + c;
-                    if (p.m == 2) {                      // rows into tmp, then columns
-                        for (int y = 0; y < 2; y++) a2(dy, src + y * ow * p.ocp, p.ocp, s.tmp, y * 6 * L, L);
-                        for (int v = 0; v < 6; v++) a2(s.tmp, v * L, 6 * L, s.mx, dst + v * p.ocp, 6 * p.ocp);
+                    if (p.a == 8) {                      // F(4, 5): rows into tmp, then columns
+                        for (int y = 0; y < 4; y++) a4(dy, src + y * ow * p.ocp, p.ocp, s.tmp, y * 8 * L, L);
+                        for (int v = 0; v < 8; v++) a4(s.tmp, v * L, 8 * L, s.mx, dst + v * p.ocp, 8 * p.ocp);
                     } else {
                         sandwich(p.tf.a, dy, src, ow * p.ocp, p.ocp, s.mx, dst, p.a * p.ocp, p.ocp, false, s.tmp);
                     }
@@ -784,7 +902,7 @@ final class VectorWinograd {
             for (int t = t0; t < t1; t++) {              // dd_t = B dV_t B^T, added into the overlapping tiles
                 int ty = t / p.tilesW, tx = t % p.tilesW;
                 for (int c = 0; c < p.cp; c += L) {
-                    inputTileBackward(s.v, (t - t0) * tc + c, p.a * p.cp, p.cp,
+                    inputTileBackward(p.a, s.v, (t - t0) * tc + c, p.a * p.cp, p.cp,
                             s.dxin, (ty * p.m * p.wx + tx * p.m) * p.cp + c, p.wx * p.cp, p.cp, s.tmp);
                 }
             }

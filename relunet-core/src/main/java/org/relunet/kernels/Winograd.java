@@ -15,8 +15,8 @@ package org.relunet.kernels;
  * <pre>
  *   Y = A^T [ (G g G^T) .* (B^T d B) ] A
  * </pre>
- * so alpha^2 multiplications replace m^2 r^2: 36 instead of 100 for F(2x2, 5x5) (W2's 5x5 layers,
- * 2.8x fewer), 36 instead of 144 for F(4x4, 3x3) (4x fewer). Over channels the point-wise product
+ * so alpha^2 multiplications replace m^2 r^2: 64 instead of 400 for F(4x4, 5x5) (W2's 5x5 layers,
+ * 6.25x fewer), 36 instead of 144 for F(4x4, 3x3) (4x fewer). Over channels the point-wise product
  * becomes alpha^2 independent GEMMs, one per point xi = (u, v) of the tile:
  * <pre>
  *   V[xi][t][c]   = (B^T d_(t,c) B)[xi]               input tiles t, channels C
@@ -34,15 +34,23 @@ package org.relunet.kernels;
  * (ty*m - pad, tx*m - pad) and is alpha wide (zero outside the image); tiles past the output
  * edge compute values nobody keeps.
  *
- * <p><b>The matrices</b> come from the points 0, 1, -1, 2, -2 and infinity (alpha = 6): A^T is the
- * Vandermonde matrix of the points (its infinity column picks the top coefficient), G the
- * Vandermonde rows divided by prod_(l != j) (p_j - p_l), and B^T is solved (in double, checked to
- * 1e-12) from the defining identity sum_xi A^T[i][xi] G[xi][k] B^T[xi][l] = [l == i + k]. Small
- * integer points keep float rounding close to direct convolution's (tests bound it).
+ * <p><b>The matrices</b> come from the first alpha - 1 of the points 0, 1, -1, 2, -2, 1/2, -1/2, and
+ * infinity (alpha = 6 for F(4x4, 3x3), 8 for F(4x4, 5x5)): A^T is the Vandermonde matrix of the points
+ * (its infinity column picks the top coefficient), G the Vandermonde rows divided by
+ * prod_(l != j) (p_j - p_l), and B^T is solved (in double, checked to 1e-12) from the defining identity
+ * sum_xi A^T[i][xi] G[xi][k] B^T[xi][l] = [l == i + k]. Small points, and 1/2 as the reciprocal of 2,
+ * keep float rounding close to direct convolution's (tests bound it).
+ *
+ * <p><b>Why F(4x4, 5x5) and not F(2x2, 5x5)</b> (sessions 1-7 ran the latter, alpha 6): per output,
+ * 64/16 = 4 multiplications instead of 36/4 = 9, and W2's 14 x 14 output is 16 tiles, two whole
+ * register tiles of the point GEMMs, where it was 49 (six and a sliver). W2's second convolution at
+ * batch 1 on one thread went 108 -> 75 us (point GEMMs 80 -> 48 us), at batch 64 on two threads
+ * 3.4 -> 2.4 ms forward and 7.6 -> 5.2 ms backward, with its largest deviation from the direct sum
+ * 4e-6 -> 1e-5 of values up to 3.8. F(3x3, 5x5) (alpha 7) had 57 us of point GEMMs, 49 of them per tile.
  */
 public final class Winograd {
-    /** The finite interpolation points; with infinity they make alpha = 6. */
-    private static final double[] POINTS = {0, 1, -1, 2, -2};
+    /** The finite interpolation points, the first alpha - 1 of them used; infinity is the last. */
+    private static final double[] POINTS = {0, 1, -1, 2, -2, 0.5, -0.5};
 
     /** Output tile m. */
     public final int m;
@@ -57,7 +65,7 @@ public final class Winograd {
         this.m = m;
         this.r = r;
         this.alpha = m + r - 1;
-        if (alpha != POINTS.length + 1) throw new IllegalArgumentException("F(" + m + ", " + r + ") needs alpha = 6");
+        if (alpha < 6 || alpha > POINTS.length + 1) throw new IllegalArgumentException("F(" + m + ", " + r + ") needs alpha 6 to 8");
         int a = alpha;
         double[][] atD = new double[m][a], gD = new double[a][r];
         for (int j = 0; j < a - 1; j++) {
@@ -74,13 +82,13 @@ public final class Winograd {
         this.bt = flat(btD);
     }
 
-    private static final Winograd F2_5 = new Winograd(2, 5);
+    private static final Winograd F4_5 = new Winograd(4, 5);
     private static final Winograd F4_3 = new Winograd(4, 3);
 
-    /** F(2x2, 5x5) for 5x5 filters, F(4x4, 3x3) for 3x3 filters, else null. */
+    /** F(4x4, 5x5) for 5x5 filters, F(4x4, 3x3) for 3x3 filters, else null. */
     public static Winograd forKernel(int kernel) {
         return switch (kernel) {
-            case 5 -> F2_5;
+            case 5 -> F4_5;
             case 3 -> F4_3;
             default -> null;
         };
@@ -123,7 +131,7 @@ public final class Winograd {
                 for (int xi = 0; xi < a; xi++) lhs += e[row][xi] * sol[xi];
                 if (Math.abs(lhs - rhs[row]) > 1e-12) throw new IllegalStateException("Winograd F(" + m + "," + r + ") has no B^T");
             }
-            for (int xi = 0; xi < a; xi++) bt[xi][l] = Math.abs(sol[xi]) < 1e-14 ? 0 : sol[xi];
+            for (int xi = 0; xi < a; xi++) bt[xi][l] = Math.abs(sol[xi]) < 1e-12 ? 0 : sol[xi];
         }
         return bt;
     }

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Winograd convolution: the solved transforms against the definition and against the published
- * F(4x4, 3x3) matrix; the scalar algorithm and the vector kernels against direct convolution
+ * F(4x4, 3x3) and F(6x6, 3x3) input transforms (the latter is also F(4x4, 5x5)'s); the scalar algorithm and the vector kernels against direct convolution
  * (forward, weight, bias and input gradients) on awkward shapes, with 1, 2 and 3 threads; the same
  * bits twice. Tolerances: Winograd rounds differently from a direct sum (the transforms add terms
- * of up to 5x the inputs), so each element may differ by 2e-5 of the largest |value| of its array.
+ * of up to 5.25x the inputs), so each element may differ by 2e-5 of the largest |value| of its array.
  */
 @ExtendWith(RestoresThreads.class)
 class WinogradTest {
@@ -43,7 +43,8 @@ class WinogradTest {
         for (int kernel : new int[] {3, 5}) {
             Winograd w = Winograd.forKernel(kernel);
             assertNotNull(w);
-            assertEquals(6, w.alpha);
+            assertEquals(4, w.m);
+            assertEquals(kernel == 3 ? 6 : 8, w.alpha);
             float[] g = random(rnd, w.r), d = random(rnd, w.alpha);
             float[] gg = new float[w.alpha], bd = new float[w.alpha];
             for (int xi = 0; xi < w.alpha; xi++) {
@@ -70,7 +71,16 @@ class WinogradTest {
             0, 2, -1, -2, 1, 0,
             0, 4, 0, -5, 0, 1};
         assertArrayEquals(lavin, Winograd.forKernel(3).bt);
-        assertArrayEquals(lavin, Winograd.forKernel(5).bt, "the same points give F(2x2, 5x5) the same B^T");
+        float[] eight = {                                  // the usual F(6x6, 3x3) B^T (points 0, +-1, +-2, +-1/2), as in
+            -1, 0, 5.25f, 0, -5.25f, 0, 1, 0,              // wincnn and NNPACK except row 0's sign, which follows our
+            0, 1, 1, -4.25f, -4.25f, 1, 1, 0,              // G: its row 0 is 1 / prod(0 - p) = -1 (their G has +1)
+            0, -1, 1, 4.25f, -4.25f, -1, 1, 0,
+            0, 0.5f, 0.25f, -2.5f, -1.25f, 2, 1, 0,
+            0, -0.5f, 0.25f, 2.5f, -1.25f, -2, 1, 0,
+            0, 2, 4, -2.5f, -5, 0.5f, 1, 0,
+            0, -2, 4, 2.5f, -5, -0.5f, 1, 0,
+            0, -1, 0, 5.25f, 0, -5.25f, 0, 1};
+        assertArrayEquals(eight, Winograd.forKernel(5).bt, "F(4x4, 5x5) has the same alpha and points, so the same B^T");
     }
 
     @Test
@@ -86,8 +96,8 @@ class WinogradTest {
     private static final int[][] SHAPES = {
         {2, 32, 14, 14, 64, 5, 2}, {1, 8, 9, 7, 16, 5, 2}, {3, 9, 13, 11, 17, 3, 1}, {1, 8, 10, 10, 16, 3, 0},
         {2, 8, 6, 6, 16, 5, 4}, {5, 20, 7, 9, 33, 5, 1}, {1, 40, 5, 5, 70, 3, 2}, {4, 16, 3, 4, 16, 3, 1},
-        // more than one block of tiles per image (72 tiles: blocks of 36; 120 tiles: blocks of 60)
-        {1, 16, 30, 34, 16, 3, 1}, {2, 8, 20, 23, 16, 5, 2},
+        // more than one block of tiles per image (F(4x4, 3x3), 72 tiles: blocks of 36; F(4x4, 5x5), 49 tiles: blocks of 25)
+        {1, 16, 30, 34, 16, 3, 1}, {2, 8, 28, 27, 16, 5, 2},
     };
 
     private static ConvShape shape(int[] s) {

@@ -73,7 +73,7 @@ class GradientCheckTest {
     }
 
     /**
-     * Wide enough (8 channels in, 16 out) for the vector kernels' Winograd path, F(2x2, 5x5) and
+     * Wide enough (8 channels in, 16 out) for the vector kernels' Winograd path, F(4x4, 5x5) and
      * F(4x4, 3x3), odd sizes. A convolution is linear in x and W, so central differences are exact
      * but for rounding at any h; h = 0.05 keeps the rounding of Winograd's transforms (a few times
      * a direct sum's) from swamping the difference quotient.
