@@ -425,7 +425,7 @@ final class VectorWinograd {
     /** Per-thread buffers for one image, grown to a high-water mark. */
     private static final class Scratch {
         float[] xin = new float[0], v = new float[0], mx = new float[0], yt = new float[0], dxin = new float[0];
-        float[] ytT = new float[0];                      // (OCp, OH*OW'): yt's first OH rows transposed
+        float[] ytT = new float[0];                      // forward: (OCp, OH*OW') yt's first OH rows transposed; backward: (OH*OW, OCp) dOut[b]
         float[] xt = new float[0];                       // (H*W, Cp): one image channels last, unpadded
         final float[] tmp = new float[64 * 64];
         final float[] lanes = new float[L];
@@ -856,23 +856,21 @@ final class VectorWinograd {
         if (!transposed || p.tilesH * p.m != p.outH || p.filters != p.ocp) {
             Arrays.fill(dy, 0, p.tilesH * p.m * ow * p.ocp, 0f);   // rows or channels the transpose leaves
         }
-        if (transposed) VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, dy, 0, p.ocp);
-        for (int oc = 0; oc < p.filters; oc++) {
-            int src = (b * p.filters + oc) * plane;
-            float sum = 0f;
-            if (transposed) {
-                for (int i = 0; i < plane; i++) sum += dOut[src + i];
-            } else {
-                for (int oh = 0; oh < p.outH; oh++) {
-                    int dst = oh * ow * p.ocp + oc;
-                    for (int w = 0; w < p.outW; w++) {
-                        float v = dOut[src++];
-                        sum += v;
-                        dy[dst + w * p.ocp] = v;
-                    }
-                }
+        if (transposed) {
+            VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, dy, 0, p.ocp);
+        } else {                                         // rows of OW pixels into rows of OW' (W2: 14 of 16)
+            if (p.filters != p.ocp) Arrays.fill(s.ytT, 0, plane * p.ocp, 0f);     // the padding channels stay 0
+            VectorSparse.transposeBlock(dOut, b * p.filters * plane, plane, p.filters, plane, s.ytT, 0, p.ocp);
+            for (int oh = 0; oh < p.outH; oh++) System.arraycopy(s.ytT, oh * p.outW * p.ocp, dy, oh * ow * p.ocp, p.outW * p.ocp);
+        }
+        float[] lanes = s.lanes;                         // bias sums: lane oc adds dY[.][.][oc] in pixel order, as a
+        for (int c = 0; c < p.ocp; c += L) {             // scalar sum over dOut's plane oc would (the same bits)
+            FloatVector sum = FloatVector.zero(S);
+            for (int oh = 0; oh < p.outH; oh++) {
+                for (int w = 0, at = oh * ow * p.ocp + c; w < p.outW; w++, at += p.ocp) sum = sum.add(FloatVector.fromArray(S, dy, at));
             }
-            biasSum[oc] += sum;
+            sum.intoArray(lanes, 0);
+            for (int l = 0; l < L && c + l < p.filters; l++) biasSum[c + l] += lanes[l];
         }
         padImage(p, s, x, b);
         if (dx != null) Arrays.fill(s.dxin, 0, p.hx * p.wx * p.cp, 0f);
