@@ -202,7 +202,7 @@ final class VectorWinograd {
     private static final FloatVector EIGHTH = FloatVector.broadcast(S, 0.125f), EIGHT = FloatVector.broadcast(S, 8f);
     private static final FloatVector F5_25 = FloatVector.broadcast(S, 5.25f), MINUS_F4_25 = FloatVector.broadcast(S, -4.25f);
     private static final FloatVector MINUS_F2_5 = FloatVector.broadcast(S, -2.5f), MINUS_F1_25 = FloatVector.broadcast(S, -1.25f);
-    private static final FloatVector MINUS_F5_25 = FloatVector.broadcast(S, -5.25f), F4_25 = FloatVector.broadcast(S, 4.25f);
+    private static final FloatVector MINUS_F5_25 = FloatVector.broadcast(S, -5.25f);
 
     /**
      * r = B^T d (8 -> 8): r0 = (d6 - d0) + 5.25(d2 - d4), r7 = (d7 - d1) + 5.25(d3 - d5), and with
