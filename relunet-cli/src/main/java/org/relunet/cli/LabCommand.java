@@ -25,13 +25,13 @@ import picocli.CommandLine.Spec;
         description = {"Measure every claim of 'why use ReLU, and how?' and write a static HTML report with figures,",
                 "tables and the data behind them: DIR/index.html, DIR/figures/*.png|svg, DIR/data/<experiment>.json|csv.",
                 "--quick (default) uses the embedded Fashion-MNIST subset and takes about 5 minutes on 2 cores;",
-                "--full uses the full set and several seeds, about an hour."})
+                "--full uses the full set and several seeds, about 11 minutes on 2 idle cores."})
 final class LabCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     static final class Size {
         @Option(names = "--quick", description = "Embedded data, reduced sizes: about 5 minutes on 2 cores (default).") boolean quick;
-        @Option(names = "--full", description = "Full Fashion-MNIST, several seeds: about an hour on 2 cores.") boolean full;
+        @Option(names = "--full", description = "Full Fashion-MNIST, several seeds: about 11 minutes on 2 idle cores.") boolean full;
         @Option(names = "--tiny", description = "Seconds per experiment, for smoke tests (the numbers mean little).") boolean tiny;
     }
 

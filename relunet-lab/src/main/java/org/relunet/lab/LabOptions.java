@@ -13,7 +13,7 @@ import java.util.Set;
  * flags for {@link Lab#main}.
  *
  * @param mode    {@link Mode#QUICK} (embedded data, about 5 minutes on 2 cores), {@link Mode#FULL}
- *                (full Fashion-MNIST, several seeds, about an hour) or {@link Mode#TINY} (seconds; tests)
+ *                (full Fashion-MNIST, several seeds, about 11 minutes on 2 idle cores) or {@link Mode#TINY} (seconds; tests)
  * @param outDir  the report directory: {@code index.html}, {@code figures/}, {@code data/}
  * @param only    experiment ids to run (e.g. {@code e1}, {@code e3}); empty runs them all
  * @param seeds   seeds per measured configuration, or null for the mode's default
@@ -30,7 +30,7 @@ public record LabOptions(Mode mode, Path outDir, Set<String> only, Integer seeds
         TINY,
         /** Embedded 10k/2k Fashion-MNIST subset, reduced sizes; the whole lab in about 5 minutes on 2 cores. */
         QUICK,
-        /** Full Fashion-MNIST, larger grids and several seeds; about an hour on 2 cores. */
+        /** Full Fashion-MNIST, larger grids and several seeds; about 11 minutes on 2 idle cores. */
         FULL;
 
         /** Lower-case name, as in {@code --quick}. */
@@ -75,7 +75,7 @@ public record LabOptions(Mode mode, Path outDir, Set<String> only, Integer seeds
     public static final String USAGE = """
             usage: lab [--quick | --full | --tiny] [--out DIR] [--only e1,e3,...] [--seeds N] [--data DIR] [--threads N] [--list]
               --quick        embedded Fashion-MNIST subset, reduced sizes: about 5 minutes on 2 cores (default)
-              --full         full Fashion-MNIST and several seeds: about an hour on 2 cores
+              --full         full Fashion-MNIST and several seeds: about 11 minutes on 2 idle cores
               --tiny         seconds per experiment, for smoke tests (the numbers mean little)
               --out DIR      report directory (default lab-report): index.html, figures/, data/
               --only IDS     comma-separated experiment ids (default: all)
