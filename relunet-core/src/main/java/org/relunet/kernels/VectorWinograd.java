@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Winograd convolution for {@link VectorKernels}: the algorithm of {@link Winograd} (read it first)
  * with channels in the vector lanes. Must equal {@link ScalarKernels#convForward} and
  * {@link ScalarKernels#convBackward} within the rounding of the transforms (tests bound it).
- * Legend: see {@link Kernels}; a = alpha (input tile: 8 for 5x5 filters, 6 for 3x3), m = 4 the output tile, T the tiles of one
- * image (ceil(OH/m) * ceil(OW/m)), Cp and OCp the channel counts rounded up to whole vectors
- * (the padding channels are zero and drop out of every sum).
+ * Legend: see {@link Kernels}; a = alpha (input tile: 8 for 5x5 filters, 6 for 3x3), m = 4 the output
+ * tile, T the tiles of one image (ceil(OH/m) * ceil(OW/m)), Cp and OCp the channel counts rounded up
+ * to whole vectors (the padding channels are zero and drop out of every sum).
  *
  * <p>Per image, in blocks of at most 64 tiles so the buffers stay in L2 (W2's second convolution: one
  * block of T = 49):
@@ -427,7 +427,8 @@ final class VectorWinograd {
     /** Per-thread buffers for one image, grown to a high-water mark. */
     private static final class Scratch {
         float[] xin = new float[0], v = new float[0], mx = new float[0], yt = new float[0], dxin = new float[0];
-        float[] ytT = new float[0];                      // forward: (OCp, OH*OW') yt's first OH rows transposed; backward: (OH*OW, OCp) dOut[b]
+        float[] ytT = new float[0];                      // forward: (OCp, OH*OW'), yt's first OH rows transposed;
+                                                         // backward: (OH*OW, OCp), dOut[b] channels last
         float[] xt = new float[0];                       // (H*W, Cp): one image channels last, unpadded
         final float[] tmp = new float[64 * 64];
         final float[] lanes = new float[L];

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Winograd convolution: the solved transforms against the definition and against the published
- * F(4x4, 3x3) and F(6x6, 3x3) input transforms (the latter is also F(4x4, 5x5)'s); the scalar algorithm and the vector kernels against direct convolution
- * (forward, weight, bias and input gradients) on awkward shapes, with 1, 2 and 3 threads; the same
- * bits twice. Tolerances: Winograd rounds differently from a direct sum (the transforms add terms
+ * F(4x4, 3x3) and F(6x6, 3x3) input transforms (the latter is also F(4x4, 5x5)'s); the scalar
+ * algorithm and the vector kernels against direct convolution (forward, weight, bias and input
+ * gradients) on awkward shapes, with 1, 2 and 3 threads; the same bits twice. Tolerances: Winograd rounds differently from a direct sum (the transforms add terms
  * of up to 5.25x the inputs), so each element may differ by 2e-5 of the largest |value| of its array.
  */
 @ExtendWith(RestoresThreads.class)
